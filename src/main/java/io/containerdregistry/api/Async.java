@@ -1,0 +1,26 @@
+package io.containerdregistry.api;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.RoutingContext;
+import java.util.function.Consumer;
+
+/** Runs a store call and continues on the request's Vert.x context, so responses are only written from there. */
+final class Async {
+    private Async() {
+    }
+
+    static <T> void then(RoutingContext rc, Uni<T> call, Consumer<T> onItem) {
+        Context context = Vertx.currentContext();
+        call.subscribe().with(
+                item -> context.runOnContext(v -> {
+                    try {
+                        onItem.accept(item);
+                    } catch (RuntimeException e) {
+                        rc.fail(e);
+                    }
+                }),
+                failure -> context.runOnContext(v -> rc.fail(failure)));
+    }
+}

@@ -1,0 +1,57 @@
+package io.containerdregistry.api;
+
+import io.containerdregistry.oci.ByteRange;
+import io.containerdregistry.oci.Digest;
+import io.containerdregistry.oci.ErrorCode;
+import io.containerdregistry.store.BlobStore;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+/** {@code HEAD}/{@code GET /v2/<name>/blobs/<digest>}, with single byte ranges. */
+@ApplicationScoped
+class BlobRoutes {
+    private final BlobStore blobs;
+
+    BlobRoutes(BlobStore blobs) {
+        this.blobs = blobs;
+    }
+
+    void init(@Observes Router router) {
+        router.routeWithRegex(HttpMethod.HEAD, Paths.BLOB).handler(rc -> serve(rc, false));
+        router.routeWithRegex(HttpMethod.GET, Paths.BLOB).handler(rc -> serve(rc, true));
+        router.routeWithRegex(HttpMethod.DELETE, Paths.BLOB).handler(rc -> {
+            throw ErrorCode.UNSUPPORTED.exception("deleting blobs is not enabled");
+        });
+    }
+
+    private void serve(RoutingContext rc, boolean withBody) {
+        Paths.repository(rc);
+        Digest digest = Digest.parse(rc.pathParam("digest"));
+        Async.then(rc, blobs.stat(digest), info -> {
+            ByteRange range = ByteRange.resolve(rc.request().getHeader("Range"), info.size());
+            HttpServerResponse response = rc.response()
+                    .putHeader("Docker-Content-Digest", digest.toString())
+                    .putHeader("Accept-Ranges", "bytes")
+                    .putHeader("Content-Type", "application/octet-stream")
+                    .putHeader("ETag", '"' + digest.toString() + '"');
+            long offset = 0;
+            long length = info.size();
+            if (range != null) {
+                offset = range.start();
+                length = range.length();
+                response.setStatusCode(206)
+                        .putHeader("Content-Range", "bytes " + range.start() + "-" + range.end() + "/" + info.size());
+            }
+            response.putHeader("Content-Length", Long.toString(length));
+            if (!withBody || length == 0) {
+                response.end();
+                return;
+            }
+            blobs.read(digest, offset, length).subscribe(new ResponseBody(rc));
+        });
+    }
+}

@@ -1,0 +1,120 @@
+package io.containerdregistry.api;
+
+import io.containerdregistry.oci.ByteRange;
+import io.containerdregistry.oci.ErrorCode;
+import io.containerdregistry.oci.RegistryException;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import org.jboss.logging.Logger;
+
+/**
+ * The one place that writes OCI error bodies: {@code {"errors":[{"code","message","detail"}]}} with the code's
+ * status. Anything that is not a {@link RegistryException} is a 500 {@code UNKNOWN}, logged once with its cause.
+ */
+final class ErrorResponses {
+    private static final Logger LOG = Logger.getLogger(ErrorResponses.class);
+
+    /** Bodies up to this size are read to the end before an error is answered. */
+    private static final long DRAIN_LIMIT = 16L * 1024 * 1024;
+    private static final long DRAIN_WAIT_MS = 5000;
+
+    private ErrorResponses() {
+    }
+
+    static void handle(RoutingContext rc) {
+        HttpServerResponse response = rc.response();
+        if (response.headWritten()) {
+            // a stream failed half-way: the client must see a broken transfer, not a short success
+            LOG.warnf(rc.failure(), "%s %s failed after the response started", rc.request().method(), rc.request().path());
+            response.reset();
+            return;
+        }
+        RegistryException error = toRegistry(rc);
+        if (error.status() >= 500) {
+            LOG.errorf(error.getCause() != null ? error.getCause() : error, "%s %s: %s",
+                    rc.request().method(), rc.request().path(), error.detail());
+        }
+        response.setStatusCode(error.status());
+        error.headers().forEach(response::putHeader);
+        write(rc, error);
+    }
+
+    private static RegistryException toRegistry(RoutingContext rc) {
+        Throwable failure = rc.failure();
+        if (failure instanceof RegistryException registry) {
+            return registry;
+        }
+        if (failure instanceof ByteRange.RangeNotSatisfiable range) {
+            return new RegistryException(ErrorCode.SIZE_INVALID, 416, range.getMessage(), null)
+                    .withHeader("Content-Range", "bytes */" + range.size());
+        }
+        if (failure == null) {
+            int status = rc.statusCode();
+            if (status == 404) {
+                return ErrorCode.NAME_UNKNOWN.exception("no such endpoint: " + rc.request().path());
+            }
+            if (status == 405) {
+                return ErrorCode.UNSUPPORTED.exception("method not allowed: " + rc.request().method());
+            }
+            if (status == 413) {
+                return new RegistryException(ErrorCode.SIZE_INVALID, 413, "request body too large", null);
+            }
+            if (status > 0 && status < 500) {
+                return new RegistryException(ErrorCode.UNSUPPORTED, status, "request rejected", null);
+            }
+        }
+        return new RegistryException(ErrorCode.UNKNOWN, 500,
+                failure == null ? "internal error" : failure.toString(), failure);
+    }
+
+    private static void write(RoutingContext rc, RegistryException error) {
+        JsonObject entry = new JsonObject()
+                .put("code", error.code().name())
+                .put("message", error.code().message())
+                .put("detail", error.detail());
+        String body = new JsonObject().put("errors", new JsonArray().add(entry)).encode();
+        HttpServerResponse response = rc.response().putHeader("Content-Type", "application/json");
+        HttpServerRequest request = rc.request();
+        if (!request.isEnded() && RequestBody.announced(request)) {
+            request.exceptionHandler(ignored -> { });
+            request.handler(ignored -> { });
+            boolean waitsForContinue = request.getHeader("Expect") != null;
+            if (!waitsForContinue && declaredLength(request) <= DRAIN_LIMIT) {
+                // read and drop the rest of a small body first, so the client sees the answer, not a reset;
+                // a client that stalls instead is answered and disconnected after a short wait
+                long timer = rc.vertx().setTimer(DRAIN_WAIT_MS, id -> {
+                    if (!response.ended()) {
+                        response.putHeader("Connection", "close").end(body)
+                                .onComplete(ignored -> request.connection().close());
+                    }
+                });
+                request.endHandler(ignored -> {
+                    rc.vertx().cancelTimer(timer);
+                    if (!response.ended()) {
+                        response.end(body);
+                    }
+                });
+                request.resume();
+                return;
+            }
+            // a large or chunked body that was never read: answer and close rather than read it all
+            response.putHeader("Connection", "close");
+            request.endHandler(ignored -> { });
+            request.resume();
+            response.end(body).onComplete(ignored -> request.connection().close());
+            return;
+        }
+        response.end(body);
+    }
+
+    private static long declaredLength(HttpServerRequest request) {
+        try {
+            return Long.parseLong(request.getHeader("Content-Length").trim());
+        } catch (RuntimeException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+}

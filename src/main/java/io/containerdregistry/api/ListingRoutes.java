@@ -1,0 +1,54 @@
+package io.containerdregistry.api;
+
+import io.containerdregistry.config.RegistryConfig;
+import io.containerdregistry.oci.ErrorCode;
+import io.containerdregistry.oci.Repository;
+import io.containerdregistry.store.Catalog;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.List;
+
+/** {@code GET /v2/<name>/tags/list} and {@code GET /v2/_catalog}, both paged with {@code n}/{@code last}. */
+@ApplicationScoped
+class ListingRoutes {
+    private final Catalog catalog;
+    private final int maxPageSize;
+
+    ListingRoutes(Catalog catalog, RegistryConfig config) {
+        this.catalog = catalog;
+        this.maxPageSize = config.listing().maxPageSize();
+    }
+
+    void init(@Observes Router router) {
+        router.route(HttpMethod.GET, "/v2/_catalog").order(RegistryRouter.FIRST + 1).handler(this::catalog);
+        router.routeWithRegex(HttpMethod.GET, Paths.TAGS).handler(this::tags);
+    }
+
+    private void catalog(RoutingContext rc) {
+        Paging paging = Paging.of(rc, maxPageSize);
+        Async.then(rc, catalog.repositories(), repositories ->
+                respond(rc, paging, repositories, "/v2/_catalog", new JsonObject(), "repositories"));
+    }
+
+    private void tags(RoutingContext rc) {
+        Repository repository = Paths.repository(rc);
+        Paging paging = Paging.of(rc, maxPageSize);
+        Async.then(rc, catalog.tags(repository), tags -> respond(rc, paging,
+                tags.orElseThrow(() -> ErrorCode.NAME_UNKNOWN.exception("repository " + repository + " is not known")),
+                "/v2/" + repository.name() + "/tags/list", new JsonObject().put("name", repository.name()), "tags"));
+    }
+
+    private void respond(RoutingContext rc, Paging paging, List<String> all, String path, JsonObject body, String field) {
+        Paging.Page page = paging.apply(all, maxPageSize);
+        if (page.more()) {
+            rc.response().putHeader("Link", page.link(path, page.entries().size()));
+        }
+        body.put(field, new JsonArray(page.entries()));
+        rc.response().putHeader("Content-Type", "application/json").end(body.encode());
+    }
+}

@@ -1,0 +1,89 @@
+package io.containerdregistry.api;
+
+import io.containerdregistry.config.RegistryConfig;
+import io.containerdregistry.oci.Digest;
+import io.containerdregistry.oci.ErrorCode;
+import io.containerdregistry.oci.Manifest;
+import io.containerdregistry.oci.Reference;
+import io.containerdregistry.oci.Repository;
+import io.containerdregistry.store.ManifestStore;
+import io.containerdregistry.store.StoredManifest;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+/** {@code HEAD}/{@code GET}/{@code PUT /v2/<name>/manifests/<reference>}: bytes stored and served exactly as pushed. */
+@ApplicationScoped
+class ManifestRoutes {
+    private final ManifestStore manifests;
+    private final long maxManifestSize;
+
+    ManifestRoutes(ManifestStore manifests, RegistryConfig config) {
+        this.manifests = manifests;
+        this.maxManifestSize = config.limits().maxManifestSize();
+    }
+
+    void init(@Observes Router router) {
+        router.routeWithRegex(HttpMethod.HEAD, Paths.MANIFEST).handler(rc -> serve(rc, false));
+        router.routeWithRegex(HttpMethod.GET, Paths.MANIFEST).handler(rc -> serve(rc, true));
+        router.routeWithRegex(HttpMethod.PUT, Paths.MANIFEST).handler(this::put);
+        router.routeWithRegex(HttpMethod.DELETE, Paths.MANIFEST).handler(rc -> {
+            throw ErrorCode.UNSUPPORTED.exception("deleting manifests is not enabled");
+        });
+    }
+
+    private void serve(RoutingContext rc, boolean withBody) {
+        Repository repository = Paths.repository(rc);
+        Reference reference = Reference.parse(rc.pathParam("reference"));
+        Async.then(rc, manifests.get(repository, reference, withBody), manifest -> {
+            HttpServerResponse response = rc.response()
+                    .putHeader("Content-Type", manifest.mediaType())
+                    .putHeader("Docker-Content-Digest", manifest.digest().toString())
+                    .putHeader("ETag", '"' + manifest.digest().toString() + '"')
+                    .putHeader("Content-Length", Long.toString(manifest.size()));
+            if (withBody) {
+                response.end(io.vertx.core.buffer.Buffer.buffer(manifest.bytes()));
+            } else {
+                response.end();
+            }
+        });
+    }
+
+    private void put(RoutingContext rc) {
+        Repository repository = Paths.repository(rc);
+        Reference reference = Reference.parse(rc.pathParam("reference"));
+        String contentType = rc.request().getHeader("Content-Type");
+        BoundedBody.read(rc.request(), maxManifestSize, ErrorCode.MANIFEST_INVALID).onComplete(read -> {
+            if (read.failed()) {
+                rc.fail(read.cause());
+                return;
+            }
+            try {
+                store(rc, repository, reference, contentType, read.result().getBytes());
+            } catch (RuntimeException e) {
+                rc.fail(e);
+            }
+        });
+    }
+
+    private void store(RoutingContext rc, Repository repository, Reference reference, String contentType, byte[] bytes) {
+        Digest digest = reference.isDigest()
+                ? Digest.of(reference.digest().algorithm(), bytes)
+                : Digest.sha256Of(bytes);
+        if (reference.isDigest() && !digest.equals(reference.digest())) {
+            throw ErrorCode.DIGEST_INVALID.exception(
+                    "manifest digest is " + digest + ", not " + reference.digest());
+        }
+        Manifest manifest = Manifest.parse(bytes, contentType);
+        StoredManifest content = new StoredManifest(digest, manifest.mediaType(), bytes.length, bytes);
+        Async.then(rc, manifests.put(repository, reference, manifest, content), stored -> rc.response()
+                .setStatusCode(201)
+                .putHeader("Location", Paths.manifestLocation(repository, digest))
+                .putHeader("Docker-Content-Digest", digest.toString())
+                .putHeader("Content-Length", "0")
+                .end());
+    }
+}

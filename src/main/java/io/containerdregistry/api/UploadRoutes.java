@@ -1,0 +1,123 @@
+package io.containerdregistry.api;
+
+import io.containerdregistry.oci.Digest;
+import io.containerdregistry.oci.ErrorCode;
+import io.containerdregistry.oci.Repository;
+import io.containerdregistry.oci.UploadRange;
+import io.containerdregistry.store.UploadStore;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Blob uploads: {@code POST} (session, or monolithic with {@code ?digest=}), {@code PATCH} chunks, {@code PUT} to
+ * finish, {@code GET} status and {@code DELETE} to cancel. Registered on the raw router so request bodies stream
+ * instead of being buffered by a body handler.
+ */
+@ApplicationScoped
+class UploadRoutes {
+    private static final Pattern UUID_FORM = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    private final UploadStore uploads;
+
+    UploadRoutes(UploadStore uploads) {
+        this.uploads = uploads;
+    }
+
+    void init(@Observes Router router) {
+        router.routeWithRegex(HttpMethod.POST, Paths.UPLOADS).handler(this::start);
+        router.routeWithRegex(HttpMethod.PATCH, Paths.UPLOAD).handler(this::patch);
+        router.routeWithRegex(HttpMethod.PUT, Paths.UPLOAD).handler(this::put);
+        router.routeWithRegex(HttpMethod.GET, Paths.UPLOAD).handler(this::status);
+        router.routeWithRegex(HttpMethod.DELETE, Paths.UPLOAD).handler(this::cancel);
+    }
+
+    private void start(RoutingContext rc) {
+        String digestParam = rc.request().getParam("digest");
+        RequestBody body = digestParam != null && RequestBody.announced(rc.request()) ? new RequestBody(rc.request()) : null;
+        Repository repository = Paths.repository(rc);
+        String id = UUID.randomUUID().toString();
+        if (digestParam != null) {
+            Digest digest = Digest.parse(digestParam);
+            Async.then(rc, uploads.start(id).chain(() -> uploads.complete(id, null, body, digest)),
+                    size -> created(rc, repository, digest));
+            return;
+        }
+        Async.then(rc, uploads.start(id), ignored -> rc.response().setStatusCode(202)
+                .putHeader("Location", Paths.uploadLocation(repository, id))
+                .putHeader("Range", "0-0")
+                .putHeader("Docker-Upload-UUID", id)
+                .putHeader("Content-Length", "0")
+                .end());
+    }
+
+    private void patch(RoutingContext rc) {
+        RequestBody body = new RequestBody(rc.request());
+        Repository repository = Paths.repository(rc);
+        String id = uploadId(rc);
+        String contentRange = rc.request().getHeader("Content-Range");
+        Long start = contentRange == null ? null : UploadRange.parse(contentRange).start();
+        Async.then(rc, uploads.append(id, start, body), offset -> accepted(rc, repository, id, offset));
+    }
+
+    private void put(RoutingContext rc) {
+        HttpServerRequest request = rc.request();
+        RequestBody body = RequestBody.announced(request) ? new RequestBody(request) : null;
+        Repository repository = Paths.repository(rc);
+        String id = uploadId(rc);
+        String digestParam = request.getParam("digest");
+        if (digestParam == null) {
+            throw ErrorCode.DIGEST_INVALID.exception("PUT must carry ?digest=");
+        }
+        Digest digest = Digest.parse(digestParam);
+        String contentRange = request.getHeader("Content-Range");
+        Long start = contentRange == null ? null : UploadRange.parse(contentRange).start();
+        Async.then(rc, uploads.complete(id, start, body, digest),
+                size -> created(rc, repository, digest));
+    }
+
+    private void status(RoutingContext rc) {
+        Repository repository = Paths.repository(rc);
+        String id = uploadId(rc);
+        Async.then(rc, uploads.offset(id), offset -> rc.response().setStatusCode(204)
+                .putHeader("Location", Paths.uploadLocation(repository, id))
+                .putHeader("Range", UploadRange.stored(offset))
+                .putHeader("Docker-Upload-UUID", id)
+                .end());
+    }
+
+    private void cancel(RoutingContext rc) {
+        Paths.repository(rc);
+        String id = uploadId(rc);
+        Async.then(rc, uploads.cancel(id), ignored -> rc.response().setStatusCode(204).end());
+    }
+
+    private static void accepted(RoutingContext rc, Repository repository, String id, long offset) {
+        rc.response().setStatusCode(202)
+                .putHeader("Location", Paths.uploadLocation(repository, id))
+                .putHeader("Range", UploadRange.stored(offset))
+                .putHeader("Docker-Upload-UUID", id)
+                .putHeader("Content-Length", "0")
+                .end();
+    }
+
+    private static void created(RoutingContext rc, Repository repository, Digest digest) {
+        rc.response().setStatusCode(201)
+                .putHeader("Location", Paths.blobLocation(repository, digest))
+                .putHeader("Docker-Content-Digest", digest.toString())
+                .putHeader("Content-Length", "0")
+                .end();
+    }
+
+    private static String uploadId(RoutingContext rc) {
+        String id = rc.pathParam("uuid");
+        if (id == null || !UUID_FORM.matcher(id).matches()) {
+            throw ErrorCode.BLOB_UPLOAD_UNKNOWN.exception("unknown upload id");
+        }
+        return id;
+    }
+}

@@ -1,0 +1,83 @@
+package io.containerdregistry.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.OptionalLong;
+
+/**
+ * Every setting of the registry. The seed's environment variables ({@code CONTAINERD_ADDRESS}, ...) are aliases
+ * defined in {@code application.properties}; see the README's configuration table.
+ */
+@ConfigMapping(prefix = "registry")
+public interface RegistryConfig {
+
+    /** How the registry reaches containerd. */
+    Containerd containerd();
+
+    /** Size limits, enforced while streaming. */
+    Limits limits();
+
+    /** Upload sessions. */
+    Uploads uploads();
+
+    /** Tags list and catalog paging. */
+    Listing listing();
+
+    /** Whether {@code DELETE} of manifests, tags and blobs is allowed (alias {@code ALLOW_DELETE}). */
+    @WithDefault("false")
+    boolean allowDelete();
+
+    interface Containerd {
+        /** Path of containerd's gRPC unix socket (alias {@code CONTAINERD_ADDRESS}; a {@code unix://} prefix is accepted). */
+        @WithDefault("/run/containerd/containerd.sock")
+        String address();
+
+        /** containerd namespace that holds the registry's content and images (alias {@code CONTAINERD_NAMESPACE}). */
+        @WithDefault("default")
+        String namespace();
+
+        /** Deadline of unary containerd calls. */
+        @WithDefault("30s")
+        @WithConverter(GoDurationConverter.class)
+        Duration rpcTimeout();
+
+        /**
+         * Start a private containerd (root, state and socket under {@code target/}) when the configured socket does
+         * not exist. On in dev mode only.
+         */
+        @WithDefault("false")
+        boolean autoStart();
+
+        /** Where the private containerd keeps its files when {@link #autoStart()} starts one. */
+        @WithDefault("target/containerd")
+        String autoStartDir();
+    }
+
+    interface Limits {
+        /** Largest manifest accepted, in bytes (alias {@code MAX_MANIFEST_SIZE}). */
+        @WithDefault("4194304")
+        long maxManifestSize();
+
+        /** Largest blob accepted, in bytes (alias {@code MAX_BLOB_SIZE}); unlimited when unset. */
+        OptionalLong maxBlobSize();
+    }
+
+    interface Uploads {
+        /**
+         * How long an upload session, and a pushed blob that no manifest references yet, is kept by its containerd
+         * lease (alias {@code BLOB_LEASE_EXPIRATION}; Go duration syntax such as {@code 15m} or {@code 1h30m}).
+         */
+        @WithDefault("15m")
+        @WithConverter(GoDurationConverter.class)
+        Duration leaseExpiration();
+    }
+
+    interface Listing {
+        /** Largest page of tags or repositories; larger {@code n} values are capped to it. */
+        @WithDefault("1000")
+        int maxPageSize();
+    }
+
+}

@@ -1,0 +1,73 @@
+package io.containerdregistry.containerd;
+
+import io.containerdregistry.config.RegistryConfig;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The gRPC channel to containerd over its unix socket, with the namespace header on every call. The channel is
+ * built lazily: nothing connects until the first call, so the registry starts even while containerd is down.
+ */
+@ApplicationScoped
+public class ContainerdChannel {
+    static final Metadata.Key<String> NAMESPACE = Metadata.Key.of("containerd-namespace", Metadata.ASCII_STRING_MARSHALLER);
+    static final Metadata.Key<String> LEASE = Metadata.Key.of("containerd-lease", Metadata.ASCII_STRING_MARSHALLER);
+    private static final int MAX_MESSAGE = 16 * 1024 * 1024;
+
+    private final ContainerdSocket socket;
+    private final String namespace;
+    private EpollEventLoopGroup group;
+    private ManagedChannel channel;
+
+    ContainerdChannel(ContainerdSocket socket, RegistryConfig config) {
+        this.socket = socket;
+        this.namespace = config.containerd().namespace();
+    }
+
+    public synchronized ManagedChannel get() {
+        if (channel == null) {
+            Metadata headers = new Metadata();
+            headers.put(NAMESPACE, namespace);
+            group = new EpollEventLoopGroup(2, new DefaultThreadFactory("containerd-grpc", true));
+            channel = NettyChannelBuilder.forAddress(new DomainSocketAddress(socket.path().toFile()))
+                    .channelType(EpollDomainSocketChannel.class)
+                    .eventLoopGroup(group)
+                    .usePlaintext()
+                    .overrideAuthority("localhost")
+                    .maxInboundMessageSize(MAX_MESSAGE)
+                    .intercept(MetadataUtils.newAttachHeadersInterceptor(headers))
+                    .build();
+        }
+        return channel;
+    }
+
+    public String namespace() {
+        return namespace;
+    }
+
+    @PreDestroy
+    synchronized void close() {
+        if (channel != null) {
+            channel.shutdown();
+            try {
+                if (!channel.awaitTermination(5, TimeUnit.SECONDS)) {
+                    channel.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                channel.shutdownNow();
+            }
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            channel = null;
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package io.containerdregistry.containerd;
+
+import io.containerdregistry.config.RegistryConfig;
+import io.containerdregistry.containerd.api.content.AbortRequest;
+import io.containerdregistry.containerd.api.content.StatusRequest;
+import io.containerdregistry.containerd.api.content.StatusResponse;
+import io.containerdregistry.oci.Digest;
+import io.containerdregistry.oci.ErrorCode;
+import io.containerdregistry.oci.RegistryException;
+import io.containerdregistry.oci.UploadRange;
+import io.containerdregistry.store.UploadStore;
+import io.grpc.Status;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.Flow;
+import java.util.function.Function;
+
+/**
+ * Upload sessions as containerd ingests: session {@code <id>} is ingest {@code upload-<id>} under lease
+ * {@code upload-<id>}, whose {@code containerd.io/gc.expire} label ends the session. The offset always comes from
+ * containerd, so nothing is lost when the registry restarts. The lease outlives the commit, keeping the new blob
+ * until a manifest references it or the lease expires.
+ */
+@ApplicationScoped
+class ContainerdUploads implements UploadStore {
+    private final Stubs stubs;
+    private final LeaseManager leases;
+    private final Duration lifetime;
+    private final long maxBlobSize;
+
+    ContainerdUploads(Stubs stubs, LeaseManager leases, RegistryConfig config) {
+        this.stubs = stubs;
+        this.leases = leases;
+        this.lifetime = config.uploads().leaseExpiration();
+        this.maxBlobSize = config.limits().maxBlobSize().orElse(Long.MAX_VALUE);
+    }
+
+    static String ref(String uploadId) {
+        return "upload-" + uploadId;
+    }
+
+    @Override
+    public Uni<Void> start(String uploadId) {
+        return leases.create(ref(uploadId), lifetime)
+                .chain(() -> open(uploadId, 0))
+                .chain(writer -> Uni.createFrom().completionStage(writer::close));
+    }
+
+    @Override
+    public Uni<Long> offset(String uploadId) {
+        StatusRequest request = StatusRequest.newBuilder().setRef(ref(uploadId)).build();
+        Uni<Long> status = Calls.<StatusResponse>unary(o -> stubs.content().status(request, o))
+                .onFailure().transform(t -> GrpcErrors.map(t, ErrorCode.BLOB_UPLOAD_UNKNOWN))
+                .map(response -> response.getStatus().getOffset());
+        Uni<Boolean> live = leases.expiry(ref(uploadId))
+                .map(expiry -> expiry.map(at -> at.isAfter(Instant.now())).orElse(false));
+        return Uni.combine().all().unis(status, live).asTuple().map(both -> {
+            if (!both.getItem2()) {
+                throw ErrorCode.BLOB_UPLOAD_UNKNOWN.exception("upload " + uploadId + " expired");
+            }
+            return both.getItem1();
+        });
+    }
+
+    @Override
+    public Uni<Long> append(String uploadId, Long expectedStart, Flow.Publisher<ByteBuffer> body) {
+        return withWriter(uploadId, expectedStart, body, writer -> Uni.createFrom().item(writer.offset()));
+    }
+
+    @Override
+    public Uni<Long> complete(String uploadId, Long expectedStart, Flow.Publisher<ByteBuffer> body, Digest digest) {
+        return withWriter(uploadId, expectedStart, body, writer -> commit(writer, digest));
+    }
+
+    @Override
+    public Uni<Void> cancel(String uploadId) {
+        AbortRequest request = AbortRequest.newBuilder().setRef(ref(uploadId)).build();
+        return offset(uploadId)
+                .chain(() -> Calls.<com.google.protobuf.Empty>unary(o -> stubs.content().abort(request, o))
+                        .onFailure().transform(t -> GrpcErrors.map(t, ErrorCode.BLOB_UPLOAD_UNKNOWN)))
+                .chain(() -> leases.delete(ref(uploadId)));
+    }
+
+    /**
+     * Opens the session's ingest, checks the client's offset, pumps the body and runs {@code last} (which may
+     * commit) before the stream is closed.
+     */
+    private <T> Uni<T> withWriter(String uploadId, Long expectedStart, Flow.Publisher<ByteBuffer> body,
+            Function<IngestWriter, Uni<T>> last) {
+        return offset(uploadId)
+                .chain(stored -> {
+                    if (expectedStart != null && expectedStart.longValue() != stored.longValue()) {
+                        throw outOfOrder(stored, expectedStart);
+                    }
+                    return open(uploadId, stored);
+                })
+                .chain(writer -> Uni.createFrom().completionStage(() -> BodyPump.pump(body, writer, maxBlobSize))
+                        .onFailure().transform(t -> GrpcErrors.mapUpload(t, writer.offset()))
+                        .chain(offset -> last.apply(writer))
+                        .eventually(() -> Uni.createFrom().completionStage(writer::close)));
+    }
+
+    /**
+     * Opens the session's ingest. containerd locks an ingest while a writer has it open; a request that follows
+     * a dropped connection may briefly find it locked, so opening is retried for a short while.
+     */
+    private Uni<IngestWriter> open(String uploadId, long knownOffset) {
+        return Uni.createFrom()
+                .completionStage(() -> IngestWriter.open(
+                        Stubs.leased(stubs.contentStream(), ref(uploadId)), ref(uploadId), 0, null))
+                .onFailure(GrpcErrors::isLocked).retry().withBackOff(Duration.ofMillis(20), Duration.ofMillis(200))
+                .atMost(15)
+                .onFailure().transform(t -> GrpcErrors.mapUpload(t, knownOffset));
+    }
+
+    private Uni<Long> commit(IngestWriter writer, Digest digest) {
+        long size = writer.offset();
+        return Uni.createFrom().completionStage(() -> writer.commit(digest.toString(), Map.of()))
+                .replaceWith(size)
+                .onFailure(t -> GrpcErrors.is(t, Status.Code.ALREADY_EXISTS)).recoverWithItem(size)
+                .onFailure().transform(GrpcErrors::mapCommit);
+    }
+
+    private static RegistryException outOfOrder(long stored, long start) {
+        return new RegistryException(ErrorCode.BLOB_UPLOAD_INVALID, 416,
+                "chunk starts at " + start + " but the upload holds " + stored + " bytes", null)
+                .withHeader("Range", UploadRange.stored(stored));
+    }
+}

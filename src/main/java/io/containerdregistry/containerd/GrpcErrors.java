@@ -1,0 +1,60 @@
+package io.containerdregistry.containerd;
+
+import io.containerdregistry.oci.ErrorCode;
+import io.containerdregistry.oci.RegistryException;
+import io.containerdregistry.oci.UploadRange;
+import io.grpc.Status;
+
+/** The one place that turns containerd's gRPC status into OCI errors. containerd's NOT_FOUND is never a 500. */
+final class GrpcErrors {
+    private GrpcErrors() {
+    }
+
+    static boolean is(Throwable t, Status.Code code) {
+        return !(t instanceof RegistryException) && Status.fromThrowable(t).getCode() == code;
+    }
+
+    /** containerd's answer when another writer holds an ingest. */
+    static boolean isLocked(Throwable t) {
+        return is(t, Status.Code.UNAVAILABLE) && String.valueOf(Status.fromThrowable(t).getDescription()).contains("locked");
+    }
+
+    /** Maps a failure, with {@code notFound} as the answer to containerd's NOT_FOUND. */
+    static RegistryException map(Throwable t, ErrorCode notFound) {
+        if (t instanceof RegistryException registry) {
+            return registry;
+        }
+        Status status = Status.fromThrowable(t);
+        String description = status.getDescription() == null ? status.getCode().name() : status.getDescription();
+        return switch (status.getCode()) {
+            case NOT_FOUND -> notFound.exception(description);
+            case UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED ->
+                    new RegistryException(ErrorCode.UNAVAILABLE, 503, "containerd unavailable: " + description, t);
+            case RESOURCE_EXHAUSTED ->
+                    new RegistryException(ErrorCode.UNAVAILABLE, 503, "containerd out of resources: " + description, t);
+            default -> new RegistryException(ErrorCode.UNKNOWN, 500,
+                    "containerd " + status.getCode() + ": " + description, t);
+        };
+    }
+
+    /** A failed commit: content that does not match its digest or announced size is the client's mistake. */
+    static RegistryException mapCommit(Throwable t) {
+        if (is(t, Status.Code.FAILED_PRECONDITION) || is(t, Status.Code.INVALID_ARGUMENT)) {
+            return ErrorCode.DIGEST_INVALID.exception(
+                    "content does not match the digest: " + Status.fromThrowable(t).getDescription());
+        }
+        return map(t, ErrorCode.BLOB_UPLOAD_UNKNOWN);
+    }
+
+    /** A failure while opening or writing an upload's ingest. */
+    static RegistryException mapUpload(Throwable t, long offset) {
+        Status status = Status.fromThrowable(t);
+        String description = String.valueOf(status.getDescription());
+        if (isLocked(t) || is(t, Status.Code.OUT_OF_RANGE)) {
+            return new RegistryException(ErrorCode.BLOB_UPLOAD_INVALID, 416,
+                    "another request is writing to this upload or the offset moved: " + description, t)
+                    .withHeader("Range", UploadRange.stored(offset));
+        }
+        return map(t, ErrorCode.BLOB_UPLOAD_UNKNOWN);
+    }
+}

@@ -1,0 +1,71 @@
+package io.containerdregistry.containerd;
+
+import io.containerdregistry.containerd.api.leases.CreateRequest;
+import io.containerdregistry.containerd.api.leases.DeleteRequest;
+import io.containerdregistry.containerd.api.leases.Lease;
+import io.containerdregistry.containerd.api.leases.ListRequest;
+import io.containerdregistry.containerd.api.leases.ListResponse;
+import io.containerdregistry.oci.ErrorCode;
+import io.grpc.Status;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+
+/** containerd leases that expire on their own ({@code containerd.io/gc.expire}), keeping work in progress alive. */
+@ApplicationScoped
+class LeaseManager {
+    private final Stubs stubs;
+
+    LeaseManager(Stubs stubs) {
+        this.stubs = stubs;
+    }
+
+    Uni<Void> create(String id, Duration lifetime) {
+        String expire = Instant.now().plus(lifetime).truncatedTo(ChronoUnit.SECONDS).toString();
+        CreateRequest request = CreateRequest.newBuilder().setId(id).putLabels(Labels.GC_EXPIRE, expire).build();
+        return Calls.<io.containerdregistry.containerd.api.leases.CreateResponse>unary(
+                        o -> stubs.leases().create(request, o))
+                .replaceWithVoid()
+                .onFailure(t -> GrpcErrors.is(t, Status.Code.ALREADY_EXISTS)).recoverWithNull()
+                .onFailure().transform(t -> GrpcErrors.map(t, ErrorCode.UNKNOWN));
+    }
+
+    Uni<Void> delete(String id) {
+        return Calls.<com.google.protobuf.Empty>unary(
+                        o -> stubs.leases().delete(DeleteRequest.newBuilder().setId(id).build(), o))
+                .replaceWithVoid()
+                .onFailure(t -> GrpcErrors.is(t, Status.Code.NOT_FOUND)).recoverWithNull()
+                .onFailure().transform(t -> GrpcErrors.map(t, ErrorCode.UNKNOWN));
+    }
+
+    /** The lease's expiry, or empty when the lease does not exist. A lease without expiry never expires. */
+    Uni<Optional<Instant>> expiry(String id) {
+        ListRequest request = ListRequest.newBuilder().addFilters("id==" + quote(id)).build();
+        return Calls.<ListResponse>unary(o -> stubs.leases().list(request, o))
+                .onFailure().transform(t -> GrpcErrors.map(t, ErrorCode.UNKNOWN))
+                .map(response -> response.getLeasesList().stream()
+                        .filter(l -> l.getId().equals(id))
+                        .findFirst()
+                        .map(LeaseManager::expiryOf));
+    }
+
+    private static Instant expiryOf(Lease lease) {
+        String value = lease.getLabelsOrDefault(Labels.GC_EXPIRE, null);
+        if (value == null) {
+            return Instant.MAX;
+        }
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            return Instant.MAX;
+        }
+    }
+
+    static String quote(String value) {
+        return '"' + value.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+    }
+}

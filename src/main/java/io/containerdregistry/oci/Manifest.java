@@ -1,0 +1,135 @@
+package io.containerdregistry.oci;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the registry needs to know of a pushed manifest: its media type and the descriptors it references.
+ * The bytes themselves are never re-serialised; this is only a reading of them.
+ */
+public record Manifest(
+        String mediaType, Descriptor config, List<Descriptor> layers, List<Descriptor> manifests, Descriptor subject,
+        String artifactType) {
+
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    static {
+        JSON.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
+    }
+
+    /**
+     * Parses manifest bytes. The media type is the document's {@code mediaType} field; when absent it is the
+     * request's {@code Content-Type}; when that is absent too it is inferred from the document's shape.
+     */
+    public static Manifest parse(byte[] bytes, String contentType) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(bytes);
+        } catch (JsonProcessingException e) {
+            throw ErrorCode.MANIFEST_INVALID.exception("manifest is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw ErrorCode.MANIFEST_INVALID.exception("manifest is not readable: " + e.getMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw ErrorCode.MANIFEST_INVALID.exception("manifest must be a JSON object");
+        }
+        JsonNode schemaVersion = root.get("schemaVersion");
+        if (schemaVersion == null || !schemaVersion.isInt() || schemaVersion.intValue() != 2) {
+            throw ErrorCode.MANIFEST_INVALID.exception("schemaVersion must be 2");
+        }
+        String declared = text(root, "mediaType");
+        String header = MediaTypes.base(contentType);
+        if (declared != null && header != null && MediaTypes.isManifest(header) && !declared.equals(header)) {
+            throw ErrorCode.MANIFEST_INVALID.exception(
+                    "mediaType " + declared + " does not match Content-Type " + header);
+        }
+        String mediaType = declared != null ? declared : header != null ? header : inferred(root);
+        List<Descriptor> manifests = descriptors(root, "manifests");
+        List<Descriptor> layers = descriptors(root, "layers");
+        Descriptor config = root.has("config") ? descriptor(root.get("config"), "config") : null;
+        if (MediaTypes.isIndex(mediaType) && !root.has("manifests")) {
+            throw ErrorCode.MANIFEST_INVALID.exception("an index needs a manifests array");
+        }
+        if (!MediaTypes.isIndex(mediaType) && MediaTypes.isManifest(mediaType) && config == null) {
+            throw ErrorCode.MANIFEST_INVALID.exception("an image manifest needs a config descriptor");
+        }
+        Descriptor subject = root.has("subject") ? descriptor(root.get("subject"), "subject") : null;
+        return new Manifest(mediaType, config, layers, manifests, subject, text(root, "artifactType"));
+    }
+
+    /** Every descriptor the manifest requires to be stored: config, layers without {@code urls}, child manifests. */
+    public List<Descriptor> requiredContent() {
+        List<Descriptor> all = new ArrayList<>();
+        if (config != null) {
+            all.add(config);
+        }
+        layers.stream().filter(d -> !d.external()).forEach(all::add);
+        all.addAll(manifests);
+        return all;
+    }
+
+    private static String inferred(JsonNode root) {
+        return root.has("manifests") ? MediaTypes.OCI_INDEX : MediaTypes.OCI_MANIFEST;
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw ErrorCode.MANIFEST_INVALID.exception(field + " must be a string");
+        }
+        return value.textValue();
+    }
+
+    private static List<Descriptor> descriptors(JsonNode root, String field) {
+        JsonNode array = root.get(field);
+        if (array == null || array.isNull()) {
+            return List.of();
+        }
+        if (!array.isArray()) {
+            throw ErrorCode.MANIFEST_INVALID.exception(field + " must be an array");
+        }
+        List<Descriptor> result = new ArrayList<>(array.size());
+        for (int i = 0; i < array.size(); i++) {
+            result.add(descriptor(array.get(i), field + "[" + i + "]"));
+        }
+        return List.copyOf(result);
+    }
+
+    private static Descriptor descriptor(JsonNode node, String where) {
+        if (node == null || !node.isObject()) {
+            throw ErrorCode.MANIFEST_INVALID.exception(where + " must be a descriptor object");
+        }
+        String mediaType = text(node, "mediaType");
+        String digest = text(node, "digest");
+        JsonNode size = node.get("size");
+        if (mediaType == null || digest == null || size == null || !size.canConvertToLong() || size.longValue() < 0) {
+            throw ErrorCode.MANIFEST_INVALID.exception(where + " needs mediaType, digest and a non-negative size");
+        }
+        Digest parsed;
+        try {
+            parsed = Digest.parse(digest);
+        } catch (RegistryException e) {
+            throw ErrorCode.MANIFEST_INVALID.exception(where + ": " + e.detail());
+        }
+        List<String> urls = new ArrayList<>();
+        JsonNode urlNode = node.get("urls");
+        if (urlNode != null && urlNode.isArray()) {
+            urlNode.forEach(u -> urls.add(u.asText()));
+        }
+        return new Descriptor(mediaType, parsed, size.longValue(), List.copyOf(urls));
+    }
+}

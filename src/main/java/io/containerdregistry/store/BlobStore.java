@@ -1,0 +1,19 @@
+package io.containerdregistry.store;
+
+import io.containerdregistry.oci.Digest;
+import io.smallrye.mutiny.Uni;
+import java.nio.ByteBuffer;
+import java.util.concurrent.Flow;
+
+/** Reading blobs. */
+public interface BlobStore {
+
+    /** The blob's size; fails with {@code BLOB_UNKNOWN} when it is not stored. */
+    Uni<BlobInfo> stat(Digest digest);
+
+    /**
+     * The bytes {@code [offset, offset + length)} of a stored blob, delivered as the subscriber asks for them.
+     * The publisher fails if the store ends the stream early, so a short read never looks like a complete one.
+     */
+    Flow.Publisher<ByteBuffer> read(Digest digest, long offset, long length);
+}
