@@ -2,7 +2,6 @@ package io.containerdregistry.api;
 
 import io.containerdregistry.oci.ByteRange;
 import io.containerdregistry.oci.Digest;
-import io.containerdregistry.oci.ErrorCode;
 import io.containerdregistry.store.BlobStore;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
@@ -15,17 +14,24 @@ import jakarta.enterprise.event.Observes;
 @ApplicationScoped
 class BlobRoutes {
     private final BlobStore blobs;
+    private final DeletePolicy deletes;
 
-    BlobRoutes(BlobStore blobs) {
+    BlobRoutes(BlobStore blobs, DeletePolicy deletes) {
         this.blobs = blobs;
+        this.deletes = deletes;
     }
 
     void init(@Observes Router router) {
         router.routeWithRegex(HttpMethod.HEAD, Paths.BLOB).handler(rc -> serve(rc, false));
         router.routeWithRegex(HttpMethod.GET, Paths.BLOB).handler(rc -> serve(rc, true));
-        router.routeWithRegex(HttpMethod.DELETE, Paths.BLOB).handler(rc -> {
-            throw ErrorCode.UNSUPPORTED.exception("deleting blobs is not enabled");
-        });
+        router.routeWithRegex(HttpMethod.DELETE, Paths.BLOB).handler(this::delete);
+    }
+
+    private void delete(RoutingContext rc) {
+        deletes.requireAllowed();
+        Paths.repository(rc);
+        Digest digest = Digest.parse(rc.pathParam("digest"));
+        Async.then(rc, blobs.delete(digest), ignored -> rc.response().setStatusCode(202).end());
     }
 
     private void serve(RoutingContext rc, boolean withBody) {
@@ -51,7 +57,7 @@ class BlobRoutes {
                 response.end();
                 return;
             }
-            blobs.read(digest, offset, length).subscribe(new ResponseBody(rc));
+            blobs.read(info.stored(), offset, length).subscribe(new ResponseBody(rc));
         });
     }
 }

@@ -14,15 +14,18 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.List;
 
 /** {@code HEAD}/{@code GET}/{@code PUT /v2/<name>/manifests/<reference>}: bytes stored and served exactly as pushed. */
 @ApplicationScoped
 class ManifestRoutes {
     private final ManifestStore manifests;
+    private final DeletePolicy deletes;
     private final long maxManifestSize;
 
-    ManifestRoutes(ManifestStore manifests, RegistryConfig config) {
+    ManifestRoutes(ManifestStore manifests, DeletePolicy deletes, RegistryConfig config) {
         this.manifests = manifests;
+        this.deletes = deletes;
         this.maxManifestSize = config.limits().maxManifestSize();
     }
 
@@ -30,9 +33,14 @@ class ManifestRoutes {
         router.routeWithRegex(HttpMethod.HEAD, Paths.MANIFEST).handler(rc -> serve(rc, false));
         router.routeWithRegex(HttpMethod.GET, Paths.MANIFEST).handler(rc -> serve(rc, true));
         router.routeWithRegex(HttpMethod.PUT, Paths.MANIFEST).handler(this::put);
-        router.routeWithRegex(HttpMethod.DELETE, Paths.MANIFEST).handler(rc -> {
-            throw ErrorCode.UNSUPPORTED.exception("deleting manifests is not enabled");
-        });
+        router.routeWithRegex(HttpMethod.DELETE, Paths.MANIFEST).handler(this::delete);
+    }
+
+    private void delete(RoutingContext rc) {
+        deletes.requireAllowed();
+        Repository repository = Paths.repository(rc);
+        Reference reference = Reference.parse(rc.pathParam("reference"));
+        Async.then(rc, manifests.delete(repository, reference), ignored -> rc.response().setStatusCode(202).end());
     }
 
     private void serve(RoutingContext rc, boolean withBody) {
@@ -70,20 +78,26 @@ class ManifestRoutes {
     }
 
     private void store(RoutingContext rc, Repository repository, Reference reference, String contentType, byte[] bytes) {
-        Digest digest = reference.isDigest()
+        List<String> extraTags = rc.queryParam("tag").stream().map(tag -> Reference.tag(tag).tag()).toList();
+        Digest stored = Digest.sha256Of(bytes);
+        Digest digest = reference.isDigest() && !reference.digest().isSha256()
                 ? Digest.of(reference.digest().algorithm(), bytes)
-                : Digest.sha256Of(bytes);
+                : stored;
         if (reference.isDigest() && !digest.equals(reference.digest())) {
             throw ErrorCode.DIGEST_INVALID.exception(
                     "manifest digest is " + digest + ", not " + reference.digest());
         }
         Manifest manifest = Manifest.parse(bytes, contentType);
-        StoredManifest content = new StoredManifest(digest, manifest.mediaType(), bytes.length, bytes);
-        Async.then(rc, manifests.put(repository, reference, manifest, content), stored -> rc.response()
-                .setStatusCode(201)
-                .putHeader("Location", Paths.manifestLocation(repository, digest))
-                .putHeader("Docker-Content-Digest", digest.toString())
-                .putHeader("Content-Length", "0")
-                .end());
+        StoredManifest content = new StoredManifest(digest, stored, manifest.mediaType(), bytes.length, bytes);
+        Async.then(rc, manifests.put(repository, reference, extraTags, manifest, content), ignored -> {
+            HttpServerResponse response = rc.response().setStatusCode(201)
+                    .putHeader("Location", Paths.manifestLocation(repository, digest))
+                    .putHeader("Docker-Content-Digest", digest.toString())
+                    .putHeader("Content-Length", "0");
+            if (manifest.subject() != null) {
+                response.putHeader("OCI-Subject", manifest.subject().digest().toString());
+            }
+            response.end();
+        });
     }
 }

@@ -10,6 +10,7 @@ final class Paths {
     static final String UPLOAD = "^/v2/(?<name>.+)/blobs/uploads/(?<uuid>[^/]+)$";
     static final String MANIFEST = "^/v2/(?<name>.+)/manifests/(?<reference>[^/]+)$";
     static final String TAGS = "^/v2/(?<name>.+)/tags/list$";
+    static final String REFERRERS = "^/v2/(?<name>.+)/referrers/(?<digest>[^/]+)$";
 
     private Paths() {
     }

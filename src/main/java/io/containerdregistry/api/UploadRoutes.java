@@ -1,6 +1,10 @@
 package io.containerdregistry.api;
 
+import io.containerdregistry.config.RegistryConfig;
 import io.containerdregistry.oci.Digest;
+import io.containerdregistry.oci.RegistryException;
+import io.containerdregistry.store.BlobStore;
+import io.smallrye.mutiny.Uni;
 import io.containerdregistry.oci.ErrorCode;
 import io.containerdregistry.oci.Repository;
 import io.containerdregistry.oci.UploadRange;
@@ -23,9 +27,13 @@ import java.util.regex.Pattern;
 class UploadRoutes {
     private static final Pattern UUID_FORM = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private final UploadStore uploads;
+    private final BlobStore blobs;
+    private final long chunkMinLength;
 
-    UploadRoutes(UploadStore uploads) {
+    UploadRoutes(UploadStore uploads, BlobStore blobs, RegistryConfig config) {
         this.uploads = uploads;
+        this.blobs = blobs;
+        this.chunkMinLength = config.uploads().chunkMinLength();
     }
 
     void init(@Observes Router router) {
@@ -37,22 +45,56 @@ class UploadRoutes {
     }
 
     private void start(RoutingContext rc) {
+        String mount = rc.request().getParam("mount");
+        if (mount != null) {
+            mount(rc, Digest.parse(mount), rc.request().getParam("from"));
+            return;
+        }
         String digestParam = rc.request().getParam("digest");
         RequestBody body = digestParam != null && RequestBody.announced(rc.request()) ? new RequestBody(rc.request()) : null;
         Repository repository = Paths.repository(rc);
-        String id = UUID.randomUUID().toString();
         if (digestParam != null) {
             Digest digest = Digest.parse(digestParam);
+            String id = UUID.randomUUID().toString();
             Async.then(rc, uploads.start(id).chain(() -> uploads.complete(id, null, body, digest)),
                     size -> created(rc, repository, digest));
             return;
         }
+        startSession(rc, repository);
+    }
+
+    private void startSession(RoutingContext rc, Repository repository) {
+        String id = UUID.randomUUID().toString();
         Async.then(rc, uploads.start(id), ignored -> rc.response().setStatusCode(202)
                 .putHeader("Location", Paths.uploadLocation(repository, id))
                 .putHeader("Range", "0-0")
                 .putHeader("Docker-Upload-UUID", id)
+                .putHeader("OCI-Chunk-Min-Length", Long.toString(chunkMinLength))
                 .putHeader("Content-Length", "0")
                 .end());
+    }
+
+    /**
+     * Cross-repository mount: 201 when the blob is stored, else (or without {@code from}) a new upload session.
+     */
+    private void mount(RoutingContext rc, Digest digest, String from) {
+        Repository repository = Paths.repository(rc);
+        if (from == null) {
+            startSession(rc, repository);
+            return;
+        }
+        new Repository(from);
+        Async.then(rc, blobs.stat(digest).map(info -> true)
+                        .onFailure(RegistryException.class)
+                        .recoverWithUni(t -> ((RegistryException) t).code() == ErrorCode.BLOB_UNKNOWN
+                                ? Uni.createFrom().item(false) : Uni.createFrom().failure(t)),
+                stored -> {
+                    if (stored) {
+                        created(rc, repository, digest);
+                    } else {
+                        startSession(rc, repository);
+                    }
+                });
     }
 
     private void patch(RoutingContext rc) {

@@ -72,6 +72,13 @@ public interface RegistryConfig {
         @WithDefault("15m")
         @WithConverter(GoDurationConverter.class)
         Duration leaseExpiration();
+
+        /**
+         * The {@code OCI-Chunk-Min-Length} advertised when an upload starts. Chunks of any size are accepted (the
+         * registry batches them into ~1 MiB writes to containerd), so the default is 0: no minimum.
+         */
+        @WithDefault("0")
+        long chunkMinLength();
     }
 
     interface Listing {

@@ -21,6 +21,7 @@ final class BodyPump implements Flow.Subscriber<ByteBuffer> {
 
     private final IngestWriter writer;
     private final long limit;
+    private final StreamedDigests digests;
     private final CompletableFuture<Long> done = new CompletableFuture<>();
     private Flow.Subscription subscription;
     private ByteString batch = ByteString.EMPTY;
@@ -29,14 +30,19 @@ final class BodyPump implements Flow.Subscriber<ByteBuffer> {
     private boolean waiting;
     private boolean ended;
 
-    private BodyPump(IngestWriter writer, long limit) {
+    private BodyPump(IngestWriter writer, long limit, StreamedDigests digests) {
         this.writer = writer;
         this.limit = limit;
+        this.digests = digests;
     }
 
-    /** Pumps the whole body; completes with the ingest's new offset once containerd has everything. */
-    static CompletionStage<Long> pump(Flow.Publisher<ByteBuffer> body, IngestWriter writer, long limit) {
-        BodyPump pump = new BodyPump(writer, limit);
+    /**
+     * Pumps the whole body; completes with the ingest's new offset once containerd has everything. With
+     * {@code digests}, every byte is also hashed on the way.
+     */
+    static CompletionStage<Long> pump(Flow.Publisher<ByteBuffer> body, IngestWriter writer, long limit,
+            StreamedDigests digests) {
+        BodyPump pump = new BodyPump(writer, limit, digests);
         if (body == null) {
             pump.done.complete(writer.offset());
         } else {
@@ -60,6 +66,9 @@ final class BodyPump implements Flow.Subscriber<ByteBuffer> {
         synchronized (this) {
             if (done.isDone()) {
                 return;
+            }
+            if (digests != null) {
+                digests.update(item);
             }
             batch = batch.concat(ByteString.copyFrom(item));
             if (writer.offset() + batch.size() > limit) {

@@ -1,7 +1,5 @@
 package io.containerdregistry.containerd;
 
-import io.containerdregistry.containerd.api.content.InfoRequest;
-import io.containerdregistry.containerd.api.content.InfoResponse;
 import io.containerdregistry.oci.Digest;
 import io.containerdregistry.oci.ErrorCode;
 import io.containerdregistry.store.BlobInfo;
@@ -15,24 +13,35 @@ import java.util.concurrent.Flow;
 @ApplicationScoped
 class ContainerdBlobs implements BlobStore {
     private final Stubs stubs;
+    private final ContentIndex index;
+    private final LeaseManager leases;
 
-    ContainerdBlobs(Stubs stubs) {
+    ContainerdBlobs(Stubs stubs, ContentIndex index, LeaseManager leases) {
         this.stubs = stubs;
+        this.index = index;
+        this.leases = leases;
     }
 
     @Override
     public Uni<BlobInfo> stat(Digest digest) {
-        return info(digest, ErrorCode.BLOB_UNKNOWN).map(info -> new BlobInfo(digest, info.getInfo().getSize()));
-    }
-
-    Uni<InfoResponse> info(Digest digest, ErrorCode notFound) {
-        InfoRequest request = InfoRequest.newBuilder().setDigest(digest.toString()).build();
-        return Calls.<InfoResponse>unary(o -> stubs.content().info(request, o))
-                .onFailure().transform(t -> GrpcErrors.map(t, notFound));
+        return index.info(digest, ErrorCode.BLOB_UNKNOWN)
+                .map(info -> new BlobInfo(digest, info.getSize(), Digest.parse(info.getDigest())));
     }
 
     @Override
-    public Flow.Publisher<ByteBuffer> read(Digest digest, long offset, long length) {
-        return new ContentReader(stubs.contentStream(), digest.toString(), offset, length);
+    public Flow.Publisher<ByteBuffer> read(Digest stored, long offset, long length) {
+        return new ContentReader(stubs.contentStream(), stored.toString(), offset, length);
+    }
+
+    /**
+     * Releases a pushed blob: its upload lease goes and containerd collects garbage at once, so the blob disappears
+     * unless a manifest still references it (then its GC labels keep it: nothing referenced is lost).
+     */
+    @Override
+    public Uni<Void> delete(Digest digest) {
+        return index.info(digest, ErrorCode.BLOB_UNKNOWN).chain(info -> {
+            String lease = info.getLabelsOrDefault(Labels.UPLOAD_LEASE, null);
+            return lease == null ? leases.collectGarbage() : leases.delete(lease, true);
+        });
     }
 }

@@ -4,34 +4,38 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.FieldMask;
 import io.containerdregistry.config.RegistryConfig;
 import io.containerdregistry.containerd.api.content.Info;
-import io.containerdregistry.containerd.api.content.InfoResponse;
-import io.containerdregistry.containerd.api.content.UpdateRequest;
-import io.containerdregistry.containerd.api.content.UpdateResponse;
 import io.containerdregistry.containerd.api.images.CreateImageRequest;
 import io.containerdregistry.containerd.api.images.CreateImageResponse;
+import io.containerdregistry.containerd.api.images.DeleteImageRequest;
 import io.containerdregistry.containerd.api.images.GetImageRequest;
 import io.containerdregistry.containerd.api.images.GetImageResponse;
 import io.containerdregistry.containerd.api.images.Image;
+import io.containerdregistry.containerd.api.images.ListImagesRequest;
+import io.containerdregistry.containerd.api.images.ListImagesResponse;
 import io.containerdregistry.containerd.api.images.UpdateImageRequest;
 import io.containerdregistry.containerd.api.images.UpdateImageResponse;
 import io.containerdregistry.containerd.api.types.Descriptor;
 import io.containerdregistry.oci.Digest;
 import io.containerdregistry.oci.ErrorCode;
 import io.containerdregistry.oci.Manifest;
-import io.containerdregistry.oci.MediaTypes;
 import io.containerdregistry.oci.Reference;
 import io.containerdregistry.oci.RegistryException;
 import io.containerdregistry.oci.Repository;
 import io.containerdregistry.store.ImageNames;
 import io.containerdregistry.store.ManifestStore;
+import io.containerdregistry.store.Referrer;
 import io.containerdregistry.store.StoredManifest;
 import io.grpc.Status;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -41,13 +45,16 @@ import java.util.UUID;
 @ApplicationScoped
 class ContainerdManifests implements ManifestStore {
     private final Stubs stubs;
+    private final ContentIndex index;
     private final ContainerdBlobs blobs;
     private final LeaseManager leases;
     private final long maxManifestSize;
     private final Duration leaseLifetime;
 
-    ContainerdManifests(Stubs stubs, ContainerdBlobs blobs, LeaseManager leases, RegistryConfig config) {
+    ContainerdManifests(Stubs stubs, ContentIndex index, ContainerdBlobs blobs, LeaseManager leases,
+            RegistryConfig config) {
         this.stubs = stubs;
+        this.index = index;
         this.blobs = blobs;
         this.leases = leases;
         this.maxManifestSize = config.limits().maxManifestSize();
@@ -59,7 +66,9 @@ class ContainerdManifests implements ManifestStore {
         Uni<StoredManifest> resolved = reference.isDigest()
                 ? byDigest(reference.digest())
                 : byTag(repository, reference.tag());
-        return resolved.chain(found -> withBytes || found.mediaType() == null ? withBytes(found) : Uni.createFrom().item(found));
+        return resolved.chain(found -> withBytes || found.mediaType() == null
+                ? withBytes(found)
+                : Uni.createFrom().item(found));
     }
 
     private Uni<StoredManifest> byTag(Repository repository, String tag) {
@@ -70,18 +79,18 @@ class ContainerdManifests implements ManifestStore {
                     Descriptor target = response.getImage().getTarget();
                     Digest digest = Digest.parse(target.getDigest());
                     // the record may outlive its content: answer as if the tag were unknown, never 200 then 404
-                    return blobs.info(digest, ErrorCode.MANIFEST_UNKNOWN).map(info ->
-                            new StoredManifest(digest, target.getMediaType(), info.getInfo().getSize(), null));
+                    return index.info(digest, ErrorCode.MANIFEST_UNKNOWN).map(info -> new StoredManifest(
+                            digest, Digest.parse(info.getDigest()), target.getMediaType(), info.getSize(), null));
                 });
     }
 
     private Uni<StoredManifest> byDigest(Digest digest) {
-        return blobs.info(digest, ErrorCode.MANIFEST_UNKNOWN).map(response -> {
-            Info info = response.getInfo();
+        return index.info(digest, ErrorCode.MANIFEST_UNKNOWN).map(info -> {
             if (info.getSize() > maxManifestSize) {
                 throw ErrorCode.MANIFEST_UNKNOWN.exception(digest + " is not a manifest");
             }
-            return new StoredManifest(digest, info.getLabelsOrDefault(Labels.MEDIA_TYPE, null), info.getSize(), null);
+            return new StoredManifest(digest, Digest.parse(info.getDigest()),
+                    info.getLabelsOrDefault(Labels.MEDIA_TYPE, null), info.getSize(), null);
         });
     }
 
@@ -89,45 +98,58 @@ class ContainerdManifests implements ManifestStore {
         if (found.size() > maxManifestSize) {
             throw ErrorCode.MANIFEST_UNKNOWN.exception(found.digest() + " is larger than a manifest may be");
         }
-        return ContentBytes.read(blobs.read(found.digest(), 0, found.size()), found.size()).map(bytes -> {
-            String mediaType = found.mediaType();
-            if (mediaType == null) {
-                mediaType = sniff(found.digest(), bytes);
-            }
-            return new StoredManifest(found.digest(), mediaType, found.size(), bytes);
+        return ContentBytes.read(blobs.read(found.stored(), 0, found.size()), found.size()).map(bytes -> {
+            String mediaType = found.mediaType() != null ? found.mediaType() : sniff(found.digest(), bytes).mediaType();
+            return new StoredManifest(found.digest(), found.stored(), mediaType, found.size(), bytes);
         });
     }
 
-    /** The media type of a manifest stored without our label (for example pulled by containerd itself). */
-    private static String sniff(Digest digest, byte[] bytes) {
+    /** Reads a manifest stored without our labels (for example pulled by containerd itself). */
+    private static Manifest sniff(Digest digest, byte[] bytes) {
         try {
-            return Manifest.parse(bytes, null).mediaType();
+            return Manifest.parse(bytes, null);
         } catch (RegistryException e) {
             throw ErrorCode.MANIFEST_UNKNOWN.exception(digest + " is not a manifest");
         }
     }
 
     @Override
-    public Uni<StoredManifest> put(Repository repository, Reference reference, Manifest manifest, StoredManifest content) {
+    public Uni<StoredManifest> put(Repository repository, Reference reference, List<String> extraTags,
+            Manifest manifest, StoredManifest content) {
         String leaseId = "manifest-" + UUID.randomUUID();
-        return requireReferenced(manifest)
-                .chain(() -> leases.create(leaseId, leaseLifetime))
-                .chain(() -> write(leaseId, content, labels(manifest, content.mediaType())))
-                .chain(() -> pointAt(ImageNames.of(repository, reference), content))
+        Set<String> names = new LinkedHashSet<>();
+        names.add(ImageNames.of(repository, reference));
+        extraTags.forEach(tag -> names.add(ImageNames.tag(repository, tag)));
+        return storedDigests(manifest)
+                .call(() -> leases.create(leaseId, leaseLifetime))
+                .chain(stored -> write(leaseId, content, labels(manifest, content, stored)))
+                .chain(() -> pointAll(List.copyOf(names), content))
                 .call(() -> leases.delete(leaseId))
                 .onFailure().call(() -> leases.delete(leaseId).onFailure().recoverWithNull())
                 .replaceWith(content.withoutBytes());
     }
 
-    private Uni<Void> requireReferenced(Manifest manifest) {
-        List<Uni<InfoResponse>> checks = manifest.requiredContent().stream()
-                .map(d -> blobs.info(d.digest(), ErrorCode.MANIFEST_BLOB_UNKNOWN)
-                        .onFailure(RegistryException.class).transform(t -> missing((RegistryException) t, d.digest())))
-                .toList();
-        if (checks.isEmpty()) {
-            return Uni.createFrom().voidItem();
+    /**
+     * Checks that everything the manifest requires is stored ({@code MANIFEST_BLOB_UNKNOWN} otherwise) and maps each
+     * referenced digest to the sha256 digest it is stored under.
+     */
+    private Uni<Map<Digest, Digest>> storedDigests(Manifest manifest) {
+        List<Digest> required = manifest.requiredContent().stream()
+                .map(io.containerdregistry.oci.Descriptor::digest).distinct().toList();
+        if (required.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
         }
-        return Uni.join().all(checks).andFailFast().replaceWithVoid();
+        List<Uni<Info>> checks = required.stream()
+                .map(d -> index.info(d, ErrorCode.MANIFEST_BLOB_UNKNOWN)
+                        .onFailure(RegistryException.class).transform(t -> missing((RegistryException) t, d)))
+                .toList();
+        return Uni.join().all(checks).andFailFast().map(infos -> {
+            Map<Digest, Digest> stored = new LinkedHashMap<>();
+            for (int i = 0; i < required.size(); i++) {
+                stored.put(required.get(i), Digest.parse(infos.get(i).getDigest()));
+            }
+            return stored;
+        });
     }
 
     private static RegistryException missing(RegistryException e, Digest digest) {
@@ -136,50 +158,58 @@ class ContainerdManifests implements ManifestStore {
                 : e;
     }
 
-    static Map<String, String> labels(Manifest manifest, String mediaType) {
+    static Map<String, String> labels(Manifest manifest, StoredManifest content, Map<Digest, Digest> stored) {
         Map<String, String> labels = new LinkedHashMap<>();
-        labels.put(Labels.MEDIA_TYPE, mediaType);
-        if (manifest.config() != null) {
-            labels.put(Labels.GC_REF_CONFIG, manifest.config().digest().toString());
+        labels.put(Labels.MEDIA_TYPE, content.mediaType());
+        if (manifest.config() != null && stored.containsKey(manifest.config().digest())) {
+            labels.put(Labels.GC_REF_CONFIG, stored.get(manifest.config().digest()).toString());
         }
         for (int i = 0; i < manifest.layers().size(); i++) {
-            if (!manifest.layers().get(i).external()) {
-                labels.put(Labels.GC_REF_LAYER_PREFIX + i, manifest.layers().get(i).digest().toString());
+            Digest layer = manifest.layers().get(i).digest();
+            if (!manifest.layers().get(i).external() && stored.containsKey(layer)) {
+                labels.put(Labels.GC_REF_LAYER_PREFIX + i, stored.get(layer).toString());
             }
         }
         for (int i = 0; i < manifest.manifests().size(); i++) {
-            labels.put(Labels.GC_REF_MANIFEST_PREFIX + i, manifest.manifests().get(i).digest().toString());
+            labels.put(Labels.GC_REF_MANIFEST_PREFIX + i, stored.get(manifest.manifests().get(i).digest()).toString());
+        }
+        if (manifest.subject() != null) {
+            labels.put(Labels.SUBJECT, manifest.subject().digest().toString());
+        }
+        if (manifest.effectiveArtifactType() != null) {
+            labels.put(Labels.ARTIFACT_TYPE, manifest.effectiveArtifactType());
+        }
+        if (!content.digest().isSha256()) {
+            labels.put(Labels.digestLabel(content.digest().algorithm()), content.digest().toString());
         }
         return labels;
     }
 
     /** Writes the manifest bytes under the lease; if they are already stored, makes sure they carry the labels. */
     private Uni<Void> write(String leaseId, StoredManifest content, Map<String, String> labels) {
-        String ref = "manifest-" + content.digest().encoded() + "-" + UUID.randomUUID();
+        String ref = "manifest-" + content.stored().encoded() + "-" + UUID.randomUUID();
         return Uni.createFrom()
                 .completionStage(() -> IngestWriter.open(Stubs.leased(stubs.contentStream(), leaseId), ref,
-                                content.size(), content.digest().toString())
+                                content.size(), content.stored().toString())
                         .thenCompose(writer -> writer.write(ByteString.copyFrom(content.bytes()))
-                                .thenCompose(ack -> writer.commit(content.digest().toString(), labels))
+                                .thenCompose(ack -> writer.commit(content.stored().toString(), labels))
                                 .whenComplete((digest, error) -> writer.close())))
                 .replaceWithVoid()
-                .onFailure(t -> GrpcErrors.is(t, Status.Code.ALREADY_EXISTS)).recoverWithUni(() -> relabel(content, labels))
+                .onFailure(t -> GrpcErrors.is(t, Status.Code.ALREADY_EXISTS))
+                .recoverWithUni(() -> index.label(content.stored(), labels))
                 .onFailure().transform(t -> GrpcErrors.map(t, ErrorCode.MANIFEST_INVALID));
     }
 
-    private Uni<Void> relabel(StoredManifest content, Map<String, String> labels) {
-        Info.Builder info = Info.newBuilder().setDigest(content.digest().toString()).putAllLabels(labels);
-        FieldMask.Builder mask = FieldMask.newBuilder();
-        labels.keySet().forEach(key -> mask.addPaths("labels." + key));
-        UpdateRequest request = UpdateRequest.newBuilder().setInfo(info).setUpdateMask(mask).build();
-        return Calls.<UpdateResponse>unary(o -> stubs.content().update(request, o)).replaceWithVoid();
+    private Uni<Void> pointAll(List<String> names, StoredManifest content) {
+        return Uni.join().all(names.stream().map(name -> pointAt(name, content)).toList())
+                .andFailFast().replaceWithVoid();
     }
 
-    /** Creates the image record, or moves it when it exists. */
+    /** Creates the image record, or moves it when it exists. Records always target the stored (sha256) content. */
     private Uni<Void> pointAt(String name, StoredManifest content) {
         Image image = Image.newBuilder().setName(name).setTarget(Descriptor.newBuilder()
-                .setMediaType(content.mediaType() == null ? MediaTypes.OCI_MANIFEST : content.mediaType())
-                .setDigest(content.digest().toString())
+                .setMediaType(content.mediaType())
+                .setDigest(content.stored().toString())
                 .setSize(content.size())).build();
         return Calls.<CreateImageResponse>unary(o -> stubs.images().create(
                         CreateImageRequest.newBuilder().setImage(image).build(), o))
@@ -190,5 +220,67 @@ class ContainerdManifests implements ManifestStore {
                                 .setUpdateMask(FieldMask.newBuilder().addPaths("target"))
                                 .build(), o)).replaceWithVoid())
                 .onFailure().transform(t -> GrpcErrors.map(t, ErrorCode.MANIFEST_UNKNOWN));
+    }
+
+    @Override
+    public Uni<Void> delete(Repository repository, Reference reference) {
+        if (!reference.isDigest()) {
+            return deleteRecord(ImageNames.tag(repository, reference.tag()), true);
+        }
+        return index.info(reference.digest(), ErrorCode.MANIFEST_UNKNOWN).chain(info -> {
+            String filter = "name~=" + ContainerdCatalog.namePrefix(repository)
+                    + ",target.digest==" + LeaseManager.quote(info.getDigest());
+            return Calls.<ListImagesResponse>unary(o -> stubs.images().list(
+                            ListImagesRequest.newBuilder().addFilters(filter).build(), o))
+                    .onFailure().transform(t -> GrpcErrors.map(t, ErrorCode.MANIFEST_UNKNOWN))
+                    .chain(response -> deleteRecords(response.getImagesList().stream().map(Image::getName).toList()));
+        });
+    }
+
+    /** Deletes the records one by one; the last deletion collects garbage synchronously. */
+    private Uni<Void> deleteRecords(List<String> names) {
+        if (names.isEmpty()) {
+            return leases.collectGarbage();
+        }
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (int i = 0; i < names.size(); i++) {
+            String name = names.get(i);
+            boolean last = i == names.size() - 1;
+            chain = chain.chain(() -> deleteRecord(name, last));
+        }
+        return chain;
+    }
+
+    private Uni<Void> deleteRecord(String name, boolean sync) {
+        DeleteImageRequest request = DeleteImageRequest.newBuilder().setName(name).setSync(sync).build();
+        return Calls.<com.google.protobuf.Empty>unary(o -> stubs.images().delete(request, o))
+                .onFailure().transform(t -> GrpcErrors.map(t, ErrorCode.MANIFEST_UNKNOWN))
+                .replaceWithVoid();
+    }
+
+    @Override
+    public Uni<List<Referrer>> referrers(Repository repository, Digest subject) {
+        return index.withLabel(Labels.SUBJECT, subject.toString()).chain(found -> {
+            if (found.isEmpty()) {
+                return Uni.createFrom().item(List.<Referrer>of());
+            }
+            List<Uni<Referrer>> reads = found.stream().map(this::referrer).toList();
+            return Uni.join().all(reads).andFailFast().map(list -> {
+                List<Referrer> sorted = new ArrayList<>(list);
+                sorted.sort(Comparator.comparing(r -> r.digest().toString()));
+                return sorted;
+            });
+        });
+    }
+
+    /** A referrer's descriptor; its annotations come from its own bytes. */
+    private Uni<Referrer> referrer(Info info) {
+        Digest stored = Digest.parse(info.getDigest());
+        return ContentBytes.read(blobs.read(stored, 0, info.getSize()), info.getSize()).map(bytes -> {
+            Manifest manifest = sniff(stored, bytes);
+            String mediaType = info.getLabelsOrDefault(Labels.MEDIA_TYPE, manifest.mediaType());
+            return new Referrer(mediaType, stored, info.getSize(), manifest.effectiveArtifactType(),
+                    manifest.annotations());
+        });
     }
 }

@@ -17,7 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.Flow;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * Upload sessions as containerd ingests: session {@code <id>} is ingest {@code upload-<id>} under lease
@@ -29,12 +29,17 @@ import java.util.function.Function;
 class ContainerdUploads implements UploadStore {
     private final Stubs stubs;
     private final LeaseManager leases;
+    private final ContentIndex index;
+    private final ContainerdBlobs blobs;
     private final Duration lifetime;
     private final long maxBlobSize;
 
-    ContainerdUploads(Stubs stubs, LeaseManager leases, RegistryConfig config) {
+    ContainerdUploads(Stubs stubs, LeaseManager leases, ContentIndex index, ContainerdBlobs blobs,
+            RegistryConfig config) {
         this.stubs = stubs;
         this.leases = leases;
+        this.index = index;
+        this.blobs = blobs;
         this.lifetime = config.uploads().leaseExpiration();
         this.maxBlobSize = config.limits().maxBlobSize().orElse(Long.MAX_VALUE);
     }
@@ -68,12 +73,15 @@ class ContainerdUploads implements UploadStore {
 
     @Override
     public Uni<Long> append(String uploadId, Long expectedStart, Flow.Publisher<ByteBuffer> body) {
-        return withWriter(uploadId, expectedStart, body, writer -> Uni.createFrom().item(writer.offset()));
+        return withWriter(uploadId, expectedStart, body, null,
+                (writer, streamed) -> Uni.createFrom().item(writer.offset()));
     }
 
     @Override
     public Uni<Long> complete(String uploadId, Long expectedStart, Flow.Publisher<ByteBuffer> body, Digest digest) {
-        return withWriter(uploadId, expectedStart, body, writer -> commit(writer, digest));
+        String algorithm = digest.isSha256() ? null : digest.algorithm();
+        return withWriter(uploadId, expectedStart, body, algorithm,
+                (writer, streamed) -> commit(uploadId, writer, digest, streamed));
     }
 
     @Override
@@ -90,7 +98,7 @@ class ContainerdUploads implements UploadStore {
      * commit) before the stream is closed.
      */
     private <T> Uni<T> withWriter(String uploadId, Long expectedStart, Flow.Publisher<ByteBuffer> body,
-            Function<IngestWriter, Uni<T>> last) {
+            String hashAlgorithm, BiFunction<IngestWriter, StreamedDigests, Uni<T>> last) {
         return offset(uploadId)
                 .chain(stored -> {
                     if (expectedStart != null && expectedStart.longValue() != stored.longValue()) {
@@ -98,10 +106,16 @@ class ContainerdUploads implements UploadStore {
                     }
                     return open(uploadId, stored);
                 })
-                .chain(writer -> Uni.createFrom().completionStage(() -> BodyPump.pump(body, writer, maxBlobSize))
-                        .onFailure().transform(t -> GrpcErrors.mapUpload(t, writer.offset()))
-                        .chain(offset -> last.apply(writer))
-                        .eventually(() -> Uni.createFrom().completionStage(writer::close)));
+                .chain(writer -> {
+                    // a digest other than sha256 is computed here while the bytes stream, when they all pass now
+                    StreamedDigests streamed = hashAlgorithm != null && writer.offset() == 0
+                            ? new StreamedDigests(hashAlgorithm) : null;
+                    return Uni.createFrom()
+                            .completionStage(() -> BodyPump.pump(body, writer, maxBlobSize, streamed))
+                            .onFailure().transform(t -> GrpcErrors.mapUpload(t, writer.offset()))
+                            .chain(offset -> last.apply(writer, streamed))
+                            .eventually(() -> Uni.createFrom().completionStage(writer::close));
+                });
     }
 
     /**
@@ -117,12 +131,51 @@ class ContainerdUploads implements UploadStore {
                 .onFailure().transform(t -> GrpcErrors.mapUpload(t, knownOffset));
     }
 
-    private Uni<Long> commit(IngestWriter writer, Digest digest) {
+    /**
+     * Commits the ingest. sha256 is checked by containerd itself. Any other algorithm is checked here: against the
+     * digests computed while streaming when the whole blob passed in this request (nothing is committed on a
+     * mismatch), else by reading the committed content back (and removing it on a mismatch); the content is then
+     * labelled with that digest so lookups by it find the sha256 content.
+     */
+    private Uni<Long> commit(String uploadId, IngestWriter writer, Digest digest, StreamedDigests streamed) {
         long size = writer.offset();
-        return Uni.createFrom().completionStage(() -> writer.commit(digest.toString(), Map.of()))
-                .replaceWith(size)
-                .onFailure(t -> GrpcErrors.is(t, Status.Code.ALREADY_EXISTS)).recoverWithItem(size)
-                .onFailure().transform(GrpcErrors::mapCommit);
+        Map<String, String> labels = Map.of(Labels.UPLOAD_LEASE, ref(uploadId));
+        if (digest.isSha256()) {
+            return Uni.createFrom().completionStage(() -> writer.commit(digest.toString(), labels))
+                    .replaceWith(size)
+                    .onFailure(t -> GrpcErrors.is(t, Status.Code.ALREADY_EXISTS)).recoverWithItem(size)
+                    .onFailure().transform(GrpcErrors::mapCommit);
+        }
+        if (streamed != null && !streamed.other().equals(digest)) {
+            throw ErrorCode.DIGEST_INVALID.exception("content is " + streamed.other() + ", not " + digest);
+        }
+        String expected = streamed == null ? "" : streamed.sha256().toString();
+        return Uni.createFrom().completionStage(() -> writer.commit(expected, labels))
+                .map(committed -> new Committed(Digest.parse(committed), true))
+                .onFailure(t -> GrpcErrors.is(t, Status.Code.ALREADY_EXISTS))
+                .recoverWithItem(t -> new Committed(GrpcErrors.existingDigest(t), false))
+                .onFailure().transform(GrpcErrors::mapCommit)
+                .chain(committed -> streamed != null
+                        ? Uni.createFrom().item(committed)
+                        : verifyStored(committed, digest, size))
+                .chain(committed -> index.label(committed.digest(), Map.of(Labels.digestLabel(digest.algorithm()),
+                        digest.toString())))
+                .replaceWith(size);
+    }
+
+    private Uni<Committed> verifyStored(Committed committed, Digest digest, long size) {
+        return ContentDigests.compute(blobs.read(committed.digest(), 0, size), digest.algorithm())
+                .chain(actual -> {
+                    if (actual.equals(digest)) {
+                        return Uni.createFrom().item(committed);
+                    }
+                    Uni<Void> cleanup = committed.created() ? index.delete(committed.digest()) : Uni.createFrom().voidItem();
+                    return cleanup.chain(() -> Uni.createFrom().<Committed>failure(
+                            ErrorCode.DIGEST_INVALID.exception("content is " + actual + ", not " + digest)));
+                });
+    }
+
+    private record Committed(Digest digest, boolean created) {
     }
 
     private static RegistryException outOfOrder(long stored, long start) {

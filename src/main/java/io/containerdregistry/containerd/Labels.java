@@ -10,7 +10,19 @@ final class Labels {
     static final String GC_REF_MANIFEST_PREFIX = "containerd.io/gc.ref.content.m.";
     /** The media type a manifest was pushed with, so it is served with it when fetched by digest. */
     static final String MEDIA_TYPE = "containerd-registry.io/media-type";
+    /** On a manifest with a {@code subject}: the subject's digest, so referrers are found with a label filter. */
+    static final String SUBJECT = "containerd-registry.io/subject";
+    /** On a manifest: its {@code artifactType}, or its config's media type, as the referrers API reports it. */
+    static final String ARTIFACT_TYPE = "containerd-registry.io/artifact-type";
+    /** On a pushed blob: the upload lease that holds it until a manifest references it. */
+    static final String UPLOAD_LEASE = "containerd-registry.io/upload-lease";
+    private static final String DIGEST_PREFIX = "containerd-registry.io/digest.";
 
     private Labels() {
+    }
+
+    /** On content verified under another algorithm than sha256: that digest, e.g. {@code ...digest.sha512}. */
+    static String digestLabel(String algorithm) {
+        return DIGEST_PREFIX + algorithm;
     }
 }

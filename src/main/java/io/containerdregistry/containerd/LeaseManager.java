@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
+import java.util.UUID;
 
 /** containerd leases that expire on their own ({@code containerd.io/gc.expire}), keeping work in progress alive. */
 @ApplicationScoped
@@ -25,7 +26,7 @@ class LeaseManager {
     }
 
     Uni<Void> create(String id, Duration lifetime) {
-        String expire = Instant.now().plus(lifetime).truncatedTo(ChronoUnit.SECONDS).toString();
+        String expire = Instant.now().plus(lifetime).plusSeconds(1).truncatedTo(ChronoUnit.SECONDS).toString();
         CreateRequest request = CreateRequest.newBuilder().setId(id).putLabels(Labels.GC_EXPIRE, expire).build();
         return Calls.<io.containerdregistry.containerd.api.leases.CreateResponse>unary(
                         o -> stubs.leases().create(request, o))
@@ -35,11 +36,22 @@ class LeaseManager {
     }
 
     Uni<Void> delete(String id) {
+        return delete(id, false);
+    }
+
+    /** Deletes a lease; with {@code sync}, containerd collects garbage before answering. */
+    Uni<Void> delete(String id, boolean sync) {
         return Calls.<com.google.protobuf.Empty>unary(
-                        o -> stubs.leases().delete(DeleteRequest.newBuilder().setId(id).build(), o))
+                        o -> stubs.leases().delete(DeleteRequest.newBuilder().setId(id).setSync(sync).build(), o))
                 .replaceWithVoid()
                 .onFailure(t -> GrpcErrors.is(t, Status.Code.NOT_FOUND)).recoverWithNull()
                 .onFailure().transform(t -> GrpcErrors.map(t, ErrorCode.UNKNOWN));
+    }
+
+    /** Makes containerd collect garbage now (a short-lived lease deleted with {@code sync}). */
+    Uni<Void> collectGarbage() {
+        String id = "gc-" + UUID.randomUUID();
+        return create(id, Duration.ofMinutes(1)).chain(() -> delete(id, true));
     }
 
     /** The lease's expiry, or empty when the lease does not exist. A lease without expiry never expires. */

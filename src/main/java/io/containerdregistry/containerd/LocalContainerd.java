@@ -51,6 +51,19 @@ public final class LocalContainerd implements AutoCloseable {
         return containerd;
     }
 
+    /** Starts containerd on an empty root and state under {@code dir} (what was there before is removed). */
+    public static LocalContainerd startFresh(Path dir) throws IOException {
+        Path absolute = dir.toAbsolutePath().normalize();
+        if (Files.exists(absolute)) {
+            try (var paths = Files.walk(absolute)) {
+                for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(path);
+                }
+            }
+        }
+        return start(absolute);
+    }
+
     /** The containerd binary on PATH, or a clear error naming the package to install. */
     public static Path binary() {
         return findOnPath("containerd").orElseThrow(() -> new IllegalStateException(

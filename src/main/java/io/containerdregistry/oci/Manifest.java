@@ -9,7 +9,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What the registry needs to know of a pushed manifest: its media type and the descriptors it references.
@@ -17,7 +19,7 @@ import java.util.List;
  */
 public record Manifest(
         String mediaType, Descriptor config, List<Descriptor> layers, List<Descriptor> manifests, Descriptor subject,
-        String artifactType) {
+        String artifactType, Map<String, String> annotations) {
 
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
@@ -65,7 +67,8 @@ public record Manifest(
             throw ErrorCode.MANIFEST_INVALID.exception("an image manifest needs a config descriptor");
         }
         Descriptor subject = root.has("subject") ? descriptor(root.get("subject"), "subject") : null;
-        return new Manifest(mediaType, config, layers, manifests, subject, text(root, "artifactType"));
+        return new Manifest(mediaType, config, layers, manifests, subject, text(root, "artifactType"),
+                annotations(root));
     }
 
     /** Every descriptor the manifest requires to be stored: config, layers without {@code urls}, child manifests. */
@@ -77,6 +80,35 @@ public record Manifest(
         layers.stream().filter(d -> !d.external()).forEach(all::add);
         all.addAll(manifests);
         return all;
+    }
+
+    /**
+     * The type the referrers API reports for this manifest: its {@code artifactType}, else its config's media type.
+     */
+    public String effectiveArtifactType() {
+        if (artifactType != null) {
+            return artifactType;
+        }
+        return config == null ? null : config.mediaType();
+    }
+
+    private static Map<String, String> annotations(JsonNode root) {
+        JsonNode node = root.get("annotations");
+        if (node == null || node.isNull()) {
+            return Map.of();
+        }
+        if (!node.isObject()) {
+            throw ErrorCode.MANIFEST_INVALID.exception("annotations must be an object of strings");
+        }
+        Map<String, String> result = new LinkedHashMap<>();
+        for (var it = node.fields(); it.hasNext(); ) {
+            var field = it.next();
+            if (!field.getValue().isTextual()) {
+                throw ErrorCode.MANIFEST_INVALID.exception("annotation " + field.getKey() + " must be a string");
+            }
+            result.put(field.getKey(), field.getValue().textValue());
+        }
+        return result;
     }
 
     private static String inferred(JsonNode root) {

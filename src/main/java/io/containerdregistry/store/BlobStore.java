@@ -12,8 +12,14 @@ public interface BlobStore {
     Uni<BlobInfo> stat(Digest digest);
 
     /**
-     * The bytes {@code [offset, offset + length)} of a stored blob, delivered as the subscriber asks for them.
+     * Deletes a blob. It disappears unless a manifest still references it: nothing referenced is ever lost.
+     * Fails with {@code BLOB_UNKNOWN} when it is not stored.
+     */
+    Uni<Void> delete(Digest digest);
+
+    /**
+     * The bytes {@code [offset, offset + length)} of the blob stored under {@link BlobInfo#stored()}, delivered as the subscriber asks for them.
      * The publisher fails if the store ends the stream early, so a short read never looks like a complete one.
      */
-    Flow.Publisher<ByteBuffer> read(Digest digest, long offset, long length);
+    Flow.Publisher<ByteBuffer> read(Digest stored, long offset, long length);
 }

@@ -1,11 +1,13 @@
 package io.containerdregistry.store;
 
+import io.containerdregistry.oci.Digest;
 import io.containerdregistry.oci.Manifest;
 import io.containerdregistry.oci.Reference;
 import io.containerdregistry.oci.Repository;
 import io.smallrye.mutiny.Uni;
+import java.util.List;
 
-/** Manifests and the tags that point at them. */
+/** Manifests, the tags that point at them, and the referrers that name them as subject. */
 public interface ManifestStore {
 
     /**
@@ -16,7 +18,19 @@ public interface ManifestStore {
 
     /**
      * Stores manifest bytes exactly as pushed, after checking that everything they reference is stored
-     * ({@code MANIFEST_BLOB_UNKNOWN} otherwise), and points the tag at them (or pins them when pushed by digest).
+     * ({@code MANIFEST_BLOB_UNKNOWN} otherwise), and points the reference's tag and every extra tag at them (a
+     * manifest pushed by digest is pinned so it is kept).
      */
-    Uni<StoredManifest> put(Repository repository, Reference reference, Manifest manifest, StoredManifest content);
+    Uni<StoredManifest> put(Repository repository, Reference reference, List<String> extraTags, Manifest manifest,
+            StoredManifest content);
+
+    /**
+     * Deletes a tag, or a manifest by digest with every tag of the repository that points at it. Content that
+     * nothing references any more is collected at once; what is still referenced stays. Fails with
+     * {@code MANIFEST_UNKNOWN}.
+     */
+    Uni<Void> delete(Repository repository, Reference reference);
+
+    /** The manifests whose {@code subject} is the digest, in digest order; empty for an unknown subject. */
+    Uni<List<Referrer>> referrers(Repository repository, Digest subject);
 }

@@ -29,7 +29,7 @@ class LargeBlobStreamingIT {
     void oneGibibyteBlobPushesAndPullsThroughA256MibHeap() throws Exception {
         Path work = Path.of("target", "it-large-blob").toAbsolutePath();
         String xmx = System.getProperty("registry.xmx", "256m");
-        try (LocalContainerd containerd = LocalContainerd.start(work.resolve("containerd"));
+        try (LocalContainerd containerd = LocalContainerd.startFresh(work.resolve("containerd"));
                 PackagedRegistry registry = PackagedRegistry.start(work, xmx,
                         Map.of("CONTAINERD_ADDRESS", containerd.socket().toString()))) {
             String digest = "sha256:" + sha256(new PatternStream(SIZE, SEED));

@@ -64,7 +64,7 @@ class RealClientTest {
         String records = Ctr.ctr(Path.of(socket), "default", "images", "ls");
         assertTrue(records.contains("realclient/app:v1") && records.contains(layout.indexDigest()), records);
 
-        try (LocalContainerd puller = LocalContainerd.start(work.resolve("puller"))) {
+        try (LocalContainerd puller = LocalContainerd.startFresh(work.resolve("puller"))) {
             Ctr.ctr(puller.socket(), "default", "images", "pull", "--plain-http", "--snapshotter", "native", image);
             String pulled = Ctr.ctr(puller.socket(), "default", "images", "ls");
             assertTrue(pulled.contains(image) && pulled.contains(layout.indexDigest()), pulled);

@@ -14,7 +14,7 @@ public class ContainerdTestResource implements QuarkusTestResourceLifecycleManag
     @Override
     public Map<String, String> start() {
         try {
-            containerd = LocalContainerd.start(Path.of("target", "containerd-test"));
+            containerd = LocalContainerd.startFresh(Path.of("target", "containerd-test"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -26,6 +26,27 @@ public final class Registry {
         return pushBlob(repo, content.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Pushes a blob monolithically under a digest of the given algorithm and returns that digest. */
+    public static String pushBlob(String repo, byte[] content, String algorithm) {
+        String digest = Digest.of(algorithm, content).toString();
+        given().contentType("application/octet-stream").body(content)
+                .post("/v2/" + repo + "/blobs/uploads/?digest=" + digest)
+                .then().statusCode(201).header("Docker-Content-Digest", digest);
+        return digest;
+    }
+
+    /** Starts an upload session and returns its location. */
+    public static String startUpload(String repo) {
+        return given().post("/v2/" + repo + "/blobs/uploads/").then().statusCode(202).extract().header("Location");
+    }
+
+    /** Pushes a manifest and returns its digest. */
+    public static String putManifest(String repo, String reference, String mediaType, String body) {
+        return given().contentType(mediaType).body(body.getBytes(StandardCharsets.UTF_8))
+                .put("/v2/" + repo + "/manifests/" + reference)
+                .then().statusCode(201).extract().header("Docker-Content-Digest");
+    }
+
     /** An OCI image manifest referencing the config and layers (each digest:size). */
     public static String manifest(String configDigest, long configSize, String... layers) {
         StringBuilder json = new StringBuilder("{\"schemaVersion\":2,\"mediaType\":\"" + OCI_MANIFEST + "\",")
