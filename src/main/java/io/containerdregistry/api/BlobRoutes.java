@@ -1,5 +1,7 @@
 package io.containerdregistry.api;
 
+import io.containerdregistry.mirror.MirrorPolicy;
+import io.containerdregistry.oci.ErrorCode;
 import io.containerdregistry.oci.ByteRange;
 import io.containerdregistry.oci.Digest;
 import io.containerdregistry.store.BlobStore;
@@ -13,10 +15,12 @@ import jakarta.enterprise.event.Observes;
 /** {@code HEAD}/{@code GET /v2/<name>/blobs/<digest>}, with single byte ranges. */
 @ApplicationScoped
 class BlobRoutes {
+    private final Scope scope;
     private final BlobStore blobs;
     private final DeletePolicy deletes;
 
-    BlobRoutes(BlobStore blobs, DeletePolicy deletes) {
+    BlobRoutes(Scope scope, BlobStore blobs, DeletePolicy deletes) {
+        this.scope = scope;
         this.blobs = blobs;
         this.deletes = deletes;
     }
@@ -29,13 +33,13 @@ class BlobRoutes {
 
     private void delete(RoutingContext rc) {
         deletes.requireAllowed();
-        Paths.repository(rc);
+        scope.repository(rc, MirrorPolicy.Access.WRITE, ErrorCode.BLOB_UNKNOWN);
         Digest digest = Digest.parse(rc.pathParam("digest"));
         Async.then(rc, blobs.delete(digest), ignored -> rc.response().setStatusCode(202).end());
     }
 
     private void serve(RoutingContext rc, boolean withBody) {
-        Paths.repository(rc);
+        scope.repository(rc, MirrorPolicy.Access.DIGEST, ErrorCode.BLOB_UNKNOWN);
         Digest digest = Digest.parse(rc.pathParam("digest"));
         Async.then(rc, blobs.stat(digest), info -> {
             ByteRange range = ByteRange.resolve(rc.request().getHeader("Range"), info.size());

@@ -1,5 +1,6 @@
 package io.containerdregistry.api;
 
+import io.containerdregistry.mirror.MirrorPolicy;
 import io.containerdregistry.config.RegistryConfig;
 import io.containerdregistry.oci.ErrorCode;
 import io.containerdregistry.oci.Repository;
@@ -16,10 +17,12 @@ import java.util.List;
 /** {@code GET /v2/<name>/tags/list} and {@code GET /v2/_catalog}, both paged with {@code n}/{@code last}. */
 @ApplicationScoped
 class ListingRoutes {
+    private final Scope scope;
     private final Catalog catalog;
     private final int maxPageSize;
 
-    ListingRoutes(Catalog catalog, RegistryConfig config) {
+    ListingRoutes(Scope scope, Catalog catalog, RegistryConfig config) {
+        this.scope = scope;
         this.catalog = catalog;
         this.maxPageSize = config.listing().maxPageSize();
     }
@@ -36,7 +39,7 @@ class ListingRoutes {
     }
 
     private void tags(RoutingContext rc) {
-        Repository repository = Paths.repository(rc);
+        Repository repository = scope.repository(rc, MirrorPolicy.Access.TAG, ErrorCode.NAME_UNKNOWN);
         Paging paging = Paging.of(rc, maxPageSize);
         Async.then(rc, catalog.tags(repository), tags -> respond(rc, paging,
                 tags.orElseThrow(() -> ErrorCode.NAME_UNKNOWN.exception("repository " + repository + " is not known")),

@@ -1,5 +1,6 @@
 package io.containerdregistry.api;
 
+import io.containerdregistry.mirror.MirrorPolicy;
 import io.containerdregistry.config.RegistryConfig;
 import io.containerdregistry.oci.Digest;
 import io.containerdregistry.oci.ErrorCode;
@@ -19,11 +20,13 @@ import java.util.List;
 /** {@code HEAD}/{@code GET}/{@code PUT /v2/<name>/manifests/<reference>}: bytes stored and served exactly as pushed. */
 @ApplicationScoped
 class ManifestRoutes {
+    private final Scope scope;
     private final ManifestStore manifests;
     private final DeletePolicy deletes;
     private final long maxManifestSize;
 
-    ManifestRoutes(ManifestStore manifests, DeletePolicy deletes, RegistryConfig config) {
+    ManifestRoutes(Scope scope, ManifestStore manifests, DeletePolicy deletes, RegistryConfig config) {
+        this.scope = scope;
         this.manifests = manifests;
         this.deletes = deletes;
         this.maxManifestSize = config.limits().maxManifestSize();
@@ -38,14 +41,15 @@ class ManifestRoutes {
 
     private void delete(RoutingContext rc) {
         deletes.requireAllowed();
-        Repository repository = Paths.repository(rc);
         Reference reference = Reference.parse(rc.pathParam("reference"));
+        Repository repository = scope.repository(rc, MirrorPolicy.Access.WRITE, ErrorCode.MANIFEST_UNKNOWN);
         Async.then(rc, manifests.delete(repository, reference), ignored -> rc.response().setStatusCode(202).end());
     }
 
     private void serve(RoutingContext rc, boolean withBody) {
-        Repository repository = Paths.repository(rc);
         Reference reference = Reference.parse(rc.pathParam("reference"));
+        Repository repository = scope.repository(rc,
+                reference.isDigest() ? MirrorPolicy.Access.DIGEST : MirrorPolicy.Access.TAG, ErrorCode.MANIFEST_UNKNOWN);
         Async.then(rc, manifests.get(repository, reference, withBody), manifest -> {
             HttpServerResponse response = rc.response()
                     .putHeader("Content-Type", manifest.mediaType())
@@ -61,8 +65,8 @@ class ManifestRoutes {
     }
 
     private void put(RoutingContext rc) {
-        Repository repository = Paths.repository(rc);
         Reference reference = Reference.parse(rc.pathParam("reference"));
+        Repository repository = scope.repository(rc, MirrorPolicy.Access.WRITE, ErrorCode.MANIFEST_UNKNOWN);
         String contentType = rc.request().getHeader("Content-Type");
         BoundedBody.read(rc.request(), maxManifestSize, ErrorCode.MANIFEST_INVALID).onComplete(read -> {
             if (read.failed()) {

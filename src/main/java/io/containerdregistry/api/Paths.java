@@ -1,7 +1,6 @@
 package io.containerdregistry.api;
 
 import io.containerdregistry.oci.Repository;
-import io.vertx.ext.web.RoutingContext;
 
 /** The distribution API's path patterns; {@code <name>} may contain slashes. */
 final class Paths {
@@ -13,10 +12,6 @@ final class Paths {
     static final String REFERRERS = "^/v2/(?<name>.+)/referrers/(?<digest>[^/]+)$";
 
     private Paths() {
-    }
-
-    static Repository repository(RoutingContext rc) {
-        return new Repository(rc.pathParam("name"));
     }
 
     static String blobLocation(Repository repository, Object digest) {

@@ -1,5 +1,7 @@
 package io.containerdregistry.api;
 
+import io.containerdregistry.mirror.MirrorPolicy;
+import io.containerdregistry.oci.ErrorCode;
 import io.containerdregistry.oci.Digest;
 import io.containerdregistry.oci.MediaTypes;
 import io.containerdregistry.oci.Repository;
@@ -21,9 +23,11 @@ import java.util.List;
  */
 @ApplicationScoped
 class ReferrerRoutes {
+    private final Scope scope;
     private final ManifestStore manifests;
 
-    ReferrerRoutes(ManifestStore manifests) {
+    ReferrerRoutes(Scope scope, ManifestStore manifests) {
+        this.scope = scope;
         this.manifests = manifests;
     }
 
@@ -32,7 +36,7 @@ class ReferrerRoutes {
     }
 
     private void list(RoutingContext rc) {
-        Repository repository = Paths.repository(rc);
+        Repository repository = scope.repository(rc, MirrorPolicy.Access.DIGEST, ErrorCode.MANIFEST_UNKNOWN);
         Digest subject = Digest.parse(rc.pathParam("digest"));
         String artifactType = rc.request().getParam("artifactType");
         Async.then(rc, manifests.referrers(repository, subject), referrers -> {

@@ -1,5 +1,6 @@
 package io.containerdregistry.api;
 
+import io.containerdregistry.mirror.MirrorPolicy;
 import io.containerdregistry.config.RegistryConfig;
 import io.containerdregistry.oci.Digest;
 import io.containerdregistry.oci.RegistryException;
@@ -26,11 +27,13 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 class UploadRoutes {
     private static final Pattern UUID_FORM = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    private final Scope scope;
     private final UploadStore uploads;
     private final BlobStore blobs;
     private final long chunkMinLength;
 
-    UploadRoutes(UploadStore uploads, BlobStore blobs, RegistryConfig config) {
+    UploadRoutes(Scope scope, UploadStore uploads, BlobStore blobs, RegistryConfig config) {
+        this.scope = scope;
         this.uploads = uploads;
         this.blobs = blobs;
         this.chunkMinLength = config.uploads().chunkMinLength();
@@ -52,7 +55,7 @@ class UploadRoutes {
         }
         String digestParam = rc.request().getParam("digest");
         RequestBody body = digestParam != null && RequestBody.announced(rc.request()) ? new RequestBody(rc.request()) : null;
-        Repository repository = Paths.repository(rc);
+        Repository repository = scope.repository(rc, MirrorPolicy.Access.WRITE, ErrorCode.BLOB_UPLOAD_UNKNOWN);
         if (digestParam != null) {
             Digest digest = Digest.parse(digestParam);
             String id = UUID.randomUUID().toString();
@@ -78,7 +81,7 @@ class UploadRoutes {
      * Cross-repository mount: 201 when the blob is stored, else (or without {@code from}) a new upload session.
      */
     private void mount(RoutingContext rc, Digest digest, String from) {
-        Repository repository = Paths.repository(rc);
+        Repository repository = scope.repository(rc, MirrorPolicy.Access.WRITE, ErrorCode.BLOB_UPLOAD_UNKNOWN);
         if (from == null) {
             startSession(rc, repository);
             return;
@@ -99,7 +102,7 @@ class UploadRoutes {
 
     private void patch(RoutingContext rc) {
         RequestBody body = new RequestBody(rc.request());
-        Repository repository = Paths.repository(rc);
+        Repository repository = scope.repository(rc, MirrorPolicy.Access.WRITE, ErrorCode.BLOB_UPLOAD_UNKNOWN);
         String id = uploadId(rc);
         String contentRange = rc.request().getHeader("Content-Range");
         Long start = contentRange == null ? null : UploadRange.parse(contentRange).start();
@@ -109,7 +112,7 @@ class UploadRoutes {
     private void put(RoutingContext rc) {
         HttpServerRequest request = rc.request();
         RequestBody body = RequestBody.announced(request) ? new RequestBody(request) : null;
-        Repository repository = Paths.repository(rc);
+        Repository repository = scope.repository(rc, MirrorPolicy.Access.WRITE, ErrorCode.BLOB_UPLOAD_UNKNOWN);
         String id = uploadId(rc);
         String digestParam = request.getParam("digest");
         if (digestParam == null) {
@@ -123,7 +126,7 @@ class UploadRoutes {
     }
 
     private void status(RoutingContext rc) {
-        Repository repository = Paths.repository(rc);
+        Repository repository = scope.repository(rc, MirrorPolicy.Access.WRITE, ErrorCode.BLOB_UPLOAD_UNKNOWN);
         String id = uploadId(rc);
         Async.then(rc, uploads.offset(id), offset -> rc.response().setStatusCode(204)
                 .putHeader("Location", Paths.uploadLocation(repository, id))
@@ -133,7 +136,7 @@ class UploadRoutes {
     }
 
     private void cancel(RoutingContext rc) {
-        Paths.repository(rc);
+        scope.repository(rc, MirrorPolicy.Access.WRITE, ErrorCode.BLOB_UPLOAD_UNKNOWN);
         String id = uploadId(rc);
         Async.then(rc, uploads.cancel(id), ignored -> rc.response().setStatusCode(204).end());
     }

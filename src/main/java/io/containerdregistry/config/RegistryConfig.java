@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
 import java.util.OptionalLong;
 
 /**
@@ -24,6 +25,9 @@ public interface RegistryConfig {
 
     /** Tags list and catalog paging. */
     Listing listing();
+
+    /** Serving containerd's mirror requests ({@code ?ns=<upstream host>}). */
+    Mirror mirror();
 
     /** Whether {@code DELETE} of manifests, tags and blobs is allowed (alias {@code ALLOW_DELETE}). */
     @WithDefault("false")
@@ -79,6 +83,26 @@ public interface RegistryConfig {
          */
         @WithDefault("0")
         long chunkMinLength();
+    }
+
+    interface Mirror {
+        /**
+         * Upstream hosts whose mirror requests are served (alias {@code MIRROR_HOSTS}, comma-separated, {@code *} for
+         * every host). A request for another host is a fast 404, so containerd goes upstream.
+         */
+        @WithDefault("*")
+        List<String> hosts();
+
+        /**
+         * Whether mirror requests may resolve tags ({@code resolve} capability). Off, only digests are served, which is
+         * safer when upstream tags move.
+         */
+        @WithDefault("true")
+        boolean resolveTags();
+
+        /** Whether mirror requests are read-only: pushes that carry {@code ?ns=} are refused. */
+        @WithDefault("true")
+        boolean readOnly();
     }
 
     interface Listing {

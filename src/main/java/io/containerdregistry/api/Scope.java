@@ -1,0 +1,31 @@
+package io.containerdregistry.api;
+
+import io.containerdregistry.mirror.MirrorPolicy;
+import io.containerdregistry.oci.ErrorCode;
+import io.containerdregistry.oci.Repository;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * The repository a request works on: the path's {@code <name>}, or for a containerd mirror request
+ * ({@code ?ns=<upstream host>}) that name in the upstream's namespace, answered with {@code OCI-Namespace}.
+ */
+@ApplicationScoped
+class Scope {
+    private final MirrorPolicy mirror;
+
+    Scope(MirrorPolicy mirror) {
+        this.mirror = mirror;
+    }
+
+    Repository repository(RoutingContext rc, MirrorPolicy.Access access, ErrorCode miss) {
+        String ns = rc.request().getParam("ns");
+        String name = rc.pathParam("name");
+        if (ns == null) {
+            return new Repository(name);
+        }
+        Repository repository = mirror.repository(ns, name, access, miss);
+        rc.response().putHeader("OCI-Namespace", ns);
+        return repository;
+    }
+}
