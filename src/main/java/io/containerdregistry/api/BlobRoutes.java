@@ -61,7 +61,18 @@ class BlobRoutes {
                 response.end();
                 return;
             }
-            blobs.read(info.stored(), offset, length).subscribe(new ResponseBody(rc));
+            long from = offset;
+            long count = length;
+            blobs.file(info.stored()).ifPresentOrElse(
+                    file -> response.sendFile(file.toString(), from, count).onFailure(failure -> {
+                        // the file went away between lookup and open: stream it from containerd instead
+                        if (!response.headWritten()) {
+                            blobs.read(info.stored(), from, count).subscribe(new ResponseBody(rc));
+                        } else {
+                            response.reset();
+                        }
+                    }),
+                    () -> blobs.read(info.stored(), from, count).subscribe(new ResponseBody(rc)));
         });
     }
 }

@@ -5,6 +5,7 @@ import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -54,6 +55,15 @@ public interface RegistryConfig {
         @WithDefault("false")
         boolean autoStart();
 
+        /**
+         * containerd's content directory ({@code <root>/io.containerd.content.v1.content}), when it is mounted here:
+         * blobs are then sent from their files with zero-copy {@code sendfile} after a lookup in the namespace; without
+         * it (or when a file is missing) they stream through containerd's {@code Read}. Defaults to the private
+         * containerd's directory when one was started, else {@code /var/lib/containerd/io.containerd.content.v1.content}
+         * if it exists.
+         */
+        Optional<String> contentDir();
+
         /** Where the private containerd keeps its files when {@link #autoStart()} starts one. */
         @WithDefault("target/containerd")
         String autoStartDir();
@@ -63,6 +73,10 @@ public interface RegistryConfig {
         /** Largest manifest accepted, in bytes (alias {@code MAX_MANIFEST_SIZE}). */
         @WithDefault("4194304")
         long maxManifestSize();
+
+        /** Memory for cached manifest bytes (immutable by digest), in bytes; 0 turns the cache off. */
+        @WithDefault("33554432")
+        long manifestCacheBytes();
 
         /** Largest blob accepted, in bytes (alias {@code MAX_BLOB_SIZE}); unlimited when unset. */
         OptionalLong maxBlobSize();

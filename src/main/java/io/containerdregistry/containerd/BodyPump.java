@@ -11,13 +11,17 @@ import java.util.concurrent.Flow;
 /**
  * Moves a request body into an ingest: chunks are gathered into messages of about 1 MiB and at most
  * {@value #MAX_IN_FLIGHT} messages wait for containerd at once; while they wait, no more body is asked for, which
- * pauses the HTTP request. Memory per upload is therefore bounded whatever the blob size.
+ * pauses the HTTP request. Memory per upload is therefore bounded (about {@value #MAX_IN_FLIGHT} messages plus
+ * two gathering) whatever the blob size.
  */
 final class BodyPump implements Flow.Subscriber<ByteBuffer> {
     static final int MESSAGE_SIZE = 1024 * 1024;
     static final int MAX_IN_FLIGHT = 3;
-    /** How many body chunks are asked for at once (HTTP chunks are small, a few KiB each). */
-    static final int CREDIT = 64;
+    /**
+     * How many body chunks are asked for at once (HTTP chunks are at most 64 KiB), so at most one message's worth
+     * waits beside the messages in flight: per upload, memory stays within a few MiB.
+     */
+    static final int CREDIT = 16;
 
     private final IngestWriter writer;
     private final long limit;
@@ -77,11 +81,11 @@ final class BodyPump implements Flow.Subscriber<ByteBuffer> {
                 subscription.cancel();
                 return;
             }
-            if (batch.size() >= MESSAGE_SIZE) {
+            if (batch.size() >= MESSAGE_SIZE && inFlight < MAX_IN_FLIGHT) {
                 flush();
             }
             credit--;
-            askMore = credit == 0 && inFlight < MAX_IN_FLIGHT;
+            askMore = credit == 0 && canTakeMore();
             waiting = credit == 0 && !askMore;
             if (askMore) {
                 credit = CREDIT;
@@ -90,6 +94,11 @@ final class BodyPump implements Flow.Subscriber<ByteBuffer> {
         if (askMore) {
             subscription.request(CREDIT);
         }
+    }
+
+    /** More body is asked for only while a message slot is free and no full message waits for one. */
+    private boolean canTakeMore() {
+        return inFlight < MAX_IN_FLIGHT && batch.size() < MESSAGE_SIZE;
     }
 
     @Override
@@ -126,7 +135,10 @@ final class BodyPump implements Flow.Subscriber<ByteBuffer> {
         boolean askMore = false;
         synchronized (this) {
             inFlight--;
-            if (waiting && !ended) {
+            if (batch.size() >= MESSAGE_SIZE && !ended) {
+                flush();
+            }
+            if (waiting && !ended && canTakeMore()) {
                 waiting = false;
                 askMore = true;
                 credit = CREDIT;

@@ -7,6 +7,9 @@ import io.containerdregistry.store.BlobStore;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Flow;
 
 /** Blobs are containerd content, keyed by digest. */
@@ -15,17 +18,24 @@ class ContainerdBlobs implements BlobStore {
     private final Stubs stubs;
     private final ContentIndex index;
     private final LeaseManager leases;
+    private final Optional<Path> blobDir;
 
-    ContainerdBlobs(Stubs stubs, ContentIndex index, LeaseManager leases) {
+    ContainerdBlobs(Stubs stubs, ContentIndex index, LeaseManager leases, ContainerdSocket socket) {
         this.stubs = stubs;
         this.index = index;
         this.leases = leases;
+        this.blobDir = socket.contentDir().map(dir -> dir.resolve("blobs").resolve("sha256"));
     }
 
     @Override
     public Uni<BlobInfo> stat(Digest digest) {
         return index.info(digest, ErrorCode.BLOB_UNKNOWN)
                 .map(info -> new BlobInfo(digest, info.getSize(), Digest.parse(info.getDigest())));
+    }
+
+    @Override
+    public Optional<Path> file(Digest stored) {
+        return blobDir.map(dir -> dir.resolve(stored.encoded())).filter(Files::isReadable);
     }
 
     @Override

@@ -48,12 +48,14 @@ class ContainerdManifests implements ManifestStore {
     private final ContentIndex index;
     private final ContainerdBlobs blobs;
     private final LeaseManager leases;
+    private final ManifestCache cache;
     private final long maxManifestSize;
     private final Duration leaseLifetime;
 
     ContainerdManifests(Stubs stubs, ContentIndex index, ContainerdBlobs blobs, LeaseManager leases,
-            RegistryConfig config) {
+            ManifestCache cache, RegistryConfig config) {
         this.stubs = stubs;
+        this.cache = cache;
         this.index = index;
         this.blobs = blobs;
         this.leases = leases;
@@ -98,9 +100,14 @@ class ContainerdManifests implements ManifestStore {
         if (found.size() > maxManifestSize) {
             throw ErrorCode.MANIFEST_UNKNOWN.exception(found.digest() + " is larger than a manifest may be");
         }
-        return ContentBytes.read(blobs.read(found.stored(), 0, found.size()), found.size()).map(bytes -> {
-            String mediaType = found.mediaType() != null ? found.mediaType() : sniff(found.digest(), bytes).mediaType();
-            return new StoredManifest(found.digest(), found.stored(), mediaType, found.size(), bytes);
+        byte[] cached = cache.get(found.stored());
+        Uni<byte[]> bytes = cached != null
+                ? Uni.createFrom().item(cached)
+                : ContentBytes.read(blobs.read(found.stored(), 0, found.size()), found.size())
+                        .invoke(read -> cache.put(found.stored(), read));
+        return bytes.map(read -> {
+            String mediaType = found.mediaType() != null ? found.mediaType() : sniff(found.digest(), read).mediaType();
+            return new StoredManifest(found.digest(), found.stored(), mediaType, found.size(), read);
         });
     }
 

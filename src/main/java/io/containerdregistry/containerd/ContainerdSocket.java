@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * The socket the registry talks to: the configured one, or, when auto-start is on (dev mode) and that socket does
@@ -16,6 +17,7 @@ import java.nio.file.Path;
  */
 @ApplicationScoped
 public class ContainerdSocket {
+    private static final Path STANDARD_CONTENT_DIR = Path.of("/var/lib/containerd/io.containerd.content.v1.content");
     private final RegistryConfig.Containerd config;
     private LocalContainerd local;
     private Path path;
@@ -29,6 +31,18 @@ public class ContainerdSocket {
             path = resolve();
         }
         return path;
+    }
+
+    /** The content directory of containerd: configured, the private containerd's, or the standard one if present. */
+    public synchronized Optional<Path> contentDir() {
+        path();
+        if (config.contentDir().isPresent()) {
+            return config.contentDir().map(Path::of);
+        }
+        if (local != null) {
+            return Optional.of(local.contentDir());
+        }
+        return Optional.of(STANDARD_CONTENT_DIR).filter(Files::isDirectory);
     }
 
     private Path resolve() {

@@ -3,6 +3,8 @@ package io.containerdregistry.store;
 import io.containerdregistry.oci.Digest;
 import io.smallrye.mutiny.Uni;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Flow;
 
 /** Reading blobs. */
@@ -16,6 +18,12 @@ public interface BlobStore {
      * Fails with {@code BLOB_UNKNOWN} when it is not stored.
      */
     Uni<Void> delete(Digest digest);
+
+    /**
+     * The file holding the blob stored under {@link BlobInfo#stored()}, when the store's files are reachable from
+     * here (for zero-copy sending); call only after {@link #stat} found the blob.
+     */
+    Optional<Path> file(Digest stored);
 
     /**
      * The bytes {@code [offset, offset + length)} of the blob stored under {@link BlobInfo#stored()}, delivered as the subscriber asks for them.

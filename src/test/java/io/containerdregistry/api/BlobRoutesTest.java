@@ -88,4 +88,18 @@ class BlobRoutesTest {
         given().get("/v2/Upper/Case/blobs/sha256:" + "0".repeat(64)).then().statusCode(400)
                 .body("errors[0].code", equalTo("NAME_INVALID"));
     }
+
+    @Test
+    void largeBlobsAndRangesAreServedFromTheContentDirectory() {
+        byte[] blob = new byte[5 * 1024 * 1024 + 7];
+        new java.util.Random(11).nextBytes(blob);
+        String digest = Registry.pushBlob(REPO, blob);
+        assertArrayEquals(blob, given().get("/v2/" + REPO + "/blobs/" + digest).then().statusCode(200)
+                .extract().asByteArray());
+        byte[] range = given().header("Range", "bytes=4000000-").get("/v2/" + REPO + "/blobs/" + digest)
+                .then().statusCode(206)
+                .header("Content-Range", "bytes 4000000-" + (blob.length - 1) + "/" + blob.length)
+                .extract().asByteArray();
+        assertArrayEquals(Arrays.copyOfRange(blob, 4000000, blob.length), range);
+    }
 }
