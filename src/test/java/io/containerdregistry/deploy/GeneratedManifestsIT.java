@@ -132,6 +132,23 @@ class GeneratedManifestsIT {
     }
 
     @Test
+    void anInitContainerWritesContainerdsHostsTomlForTheMirroredHosts() {
+        assertEquals(1, pod.getInitContainers().size());
+        Container init = pod.getInitContainers().get(0);
+        assertEquals(container.getImage(), init.getImage());
+        String command = String.join(" ", init.getCommand()) + " " + String.join(" ", init.getArgs());
+        assertTrue(command.contains("io.containerdregistry.mirror.HostsTomlCli"), command);
+        assertTrue(command.contains("--config-dir /etc/containerd/certs.d"), command);
+        assertTrue(command.contains("--mirror http://127.0.0.1:" + port), command);
+        String hosts = init.getEnv().stream().filter(e -> e.getName().equals("MIRROR_HOSTS")).findFirst()
+                .map(EnvVar::getValue).orElseThrow();
+        assertEquals(hosts, env("MIRROR_HOSTS"), "the registry serves the hosts the init container configures");
+        VolumeMount certs = init.getVolumeMounts().stream()
+                .filter(m -> m.getMountPath().equals("/etc/containerd/certs.d")).findFirst().orElseThrow();
+        assertEquals("/etc/containerd/certs.d", volume(certs.getName()).getHostPath().getPath());
+    }
+
+    @Test
     void runsOnAReadOnlyRootFilesystemWithAWritableTmp() {
         assertEquals(Boolean.TRUE, container.getSecurityContext().getReadOnlyRootFilesystem());
         assertEquals(Boolean.FALSE, container.getSecurityContext().getAllowPrivilegeEscalation());
