@@ -49,13 +49,15 @@ class ContainerdManifests implements ManifestStore {
     private final ContainerdBlobs blobs;
     private final LeaseManager leases;
     private final ManifestCache cache;
+    private final TagCache tags;
     private final long maxManifestSize;
     private final Duration leaseLifetime;
 
     ContainerdManifests(Stubs stubs, ContentIndex index, ContainerdBlobs blobs, LeaseManager leases,
-            ManifestCache cache, RegistryConfig config) {
+            ManifestCache cache, TagCache tags, RegistryConfig config) {
         this.stubs = stubs;
         this.cache = cache;
+        this.tags = tags;
         this.index = index;
         this.blobs = blobs;
         this.leases = leases;
@@ -75,6 +77,11 @@ class ContainerdManifests implements ManifestStore {
 
     private Uni<StoredManifest> byTag(Repository repository, String tag) {
         String name = ImageNames.tag(repository, tag);
+        StoredManifest cached = tags.get(name);
+        if (cached != null) {
+            return Uni.createFrom().item(cached);
+        }
+        long generation = tags.generation();
         return Calls.<GetImageResponse>unary(o -> stubs.images().get(GetImageRequest.newBuilder().setName(name).build(), o))
                 .onFailure().transform(t -> GrpcErrors.map(t, ErrorCode.MANIFEST_UNKNOWN))
                 .chain(response -> {
@@ -83,7 +90,8 @@ class ContainerdManifests implements ManifestStore {
                     // the record may outlive its content: answer as if the tag were unknown, never 200 then 404
                     return index.info(digest, ErrorCode.MANIFEST_UNKNOWN).map(info -> new StoredManifest(
                             digest, Digest.parse(info.getDigest()), target.getMediaType(), info.getSize(), null));
-                });
+                })
+                .invoke(found -> tags.put(name, found, generation));
     }
 
     private Uni<StoredManifest> byDigest(Digest digest) {
@@ -131,6 +139,7 @@ class ContainerdManifests implements ManifestStore {
                 .call(() -> leases.create(leaseId, leaseLifetime))
                 .chain(stored -> write(leaseId, content, labels(manifest, content, stored)))
                 .chain(() -> pointAll(List.copyOf(names), content))
+                .invoke(tags::invalidate)
                 .call(() -> leases.delete(leaseId))
                 .onFailure().call(() -> leases.delete(leaseId).onFailure().recoverWithNull())
                 .replaceWith(content.withoutBytes());
@@ -261,6 +270,7 @@ class ContainerdManifests implements ManifestStore {
     private Uni<Void> deleteRecord(String name, boolean sync) {
         DeleteImageRequest request = DeleteImageRequest.newBuilder().setName(name).setSync(sync).build();
         return Calls.<com.google.protobuf.Empty>unary(o -> stubs.images().delete(request, o))
+                .invoke(tags::invalidate)
                 .onFailure().transform(t -> GrpcErrors.map(t, ErrorCode.MANIFEST_UNKNOWN))
                 .replaceWithVoid();
     }
