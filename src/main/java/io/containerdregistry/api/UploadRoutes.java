@@ -38,7 +38,7 @@ class UploadRoutes {
 
     private void start(RoutingContext rc) {
         String digestParam = rc.request().getParam("digest");
-        RequestBody body = digestParam != null && RequestBody.announced(rc.request()) ? new RequestBody(rc.request()) : null;
+        RequestBody body = digestParam != null && RequestBody.announced(rc.request()) ? new RequestBody(rc) : null;
         Repository repository = Paths.repository(rc);
         String id = UUID.randomUUID().toString();
         if (digestParam != null) {
@@ -56,7 +56,7 @@ class UploadRoutes {
     }
 
     private void patch(RoutingContext rc) {
-        RequestBody body = new RequestBody(rc.request());
+        RequestBody body = new RequestBody(rc);
         Repository repository = Paths.repository(rc);
         String id = uploadId(rc);
         String contentRange = rc.request().getHeader("Content-Range");
@@ -66,7 +66,7 @@ class UploadRoutes {
 
     private void put(RoutingContext rc) {
         HttpServerRequest request = rc.request();
-        RequestBody body = RequestBody.announced(request) ? new RequestBody(request) : null;
+        RequestBody body = RequestBody.announced(request) ? new RequestBody(rc) : null;
         Repository repository = Paths.repository(rc);
         String id = uploadId(rc);
         String digestParam = request.getParam("digest");
