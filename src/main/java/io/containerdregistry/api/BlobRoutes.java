@@ -69,7 +69,7 @@ class BlobRoutes {
                         if (!response.headWritten()) {
                             blobs.read(info.stored(), from, count).subscribe(new ResponseBody(rc));
                         } else {
-                            response.reset();
+                            Connections.cut(rc);
                         }
                     }),
                     () -> blobs.read(info.stored(), from, count).subscribe(new ResponseBody(rc)));

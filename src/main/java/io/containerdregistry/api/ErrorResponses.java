@@ -26,10 +26,16 @@ final class ErrorResponses {
 
     static void handle(RoutingContext rc) {
         HttpServerResponse response = rc.response();
+        if (response.closed()) {
+            // the client went away or a timeout cut it off: nobody is left to answer, and it is not a server error
+            LOG.debugf(rc.failure(), "%s %s failed after the connection closed",
+                    rc.request().method(), rc.request().path());
+            return;
+        }
         if (response.headWritten()) {
             // a stream failed half-way: the client must see a broken transfer, not a short success
             LOG.warnf(rc.failure(), "%s %s failed after the response started", rc.request().method(), rc.request().path());
-            response.reset();
+            Connections.cut(rc);
             return;
         }
         RegistryException error = toRegistry(rc);

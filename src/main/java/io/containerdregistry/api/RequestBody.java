@@ -4,23 +4,43 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
 import java.nio.ByteBuffer;
 import java.util.concurrent.Flow;
 
 /**
  * An HTTP request body as a {@link Flow.Publisher}: the request stays paused until the subscriber asks for data,
  * so the client is slowed to the pace containerd takes the bytes. {@code Expect: 100-continue} is answered when
- * the body is first asked for, after the request was validated.
+ * the body is first asked for, after the request was validated. While the request is paused that way the
+ * routing context says so ({@link #pausedByUs}), so a stalled-client timeout does not blame the client for it.
  */
 final class RequestBody implements Flow.Publisher<ByteBuffer> {
+    private static final String PAUSED = "registry.body-paused";
+    private final RoutingContext rc;
     private final HttpServerRequest request;
     private final Context context;
     private boolean subscribed;
 
-    RequestBody(HttpServerRequest request) {
-        this.request = request;
+    RequestBody(RoutingContext rc) {
+        this.rc = rc;
+        this.request = rc.request();
         this.context = Vertx.currentContext();
+        pause();
+    }
+
+    /** Whether the registry itself holds the request body back (waiting for containerd), not the client. */
+    static boolean pausedByUs(RoutingContext rc) {
+        return Boolean.TRUE.equals(rc.get(PAUSED));
+    }
+
+    private void pause() {
+        rc.put(PAUSED, Boolean.TRUE);
         request.pause();
+    }
+
+    private void resume() {
+        rc.put(PAUSED, Boolean.FALSE);
+        request.resume();
     }
 
     /** Whether the client announced a body: a non-zero {@code Content-Length}, or chunked transfer. */
@@ -77,7 +97,7 @@ final class RequestBody implements Flow.Publisher<ByteBuffer> {
                         request.response().writeContinue();
                     }
                 }
-                request.resume();
+                resume();
             });
         }
 
@@ -92,7 +112,7 @@ final class RequestBody implements Flow.Publisher<ByteBuffer> {
             }
             demand--;
             if (demand <= 0) {
-                request.pause();
+                pause();
             }
             subscriber.onNext(buffer.getByteBuf().nioBuffer());
         }

@@ -2,6 +2,7 @@ package io.containerdregistry.api;
 
 import io.netty.buffer.Unpooled;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -12,13 +13,16 @@ import java.util.concurrent.Flow;
 /**
  * Writes a blob stream to an HTTP response with back-pressure: the next chunk is asked for only once the
  * response's write queue has room. A client that goes away cancels the read; a store that fails after the headers
- * were sent resets the connection, so the client sees a broken transfer and never wrong bytes.
+ * were sent resets the connection, so the client sees a broken transfer and never wrong bytes. The response is
+ * ended only once its last chunk has reached the socket, so a shutdown that waits for running requests does not
+ * close the connection with bytes still queued.
  */
 final class ResponseBody implements Flow.Subscriber<ByteBuffer> {
     private final RoutingContext rc;
     private final HttpServerResponse response;
     private final Context context;
     private Flow.Subscription subscription;
+    private Future<Void> lastWrite = Future.succeededFuture();
 
     ResponseBody(RoutingContext rc) {
         this.rc = rc;
@@ -41,7 +45,7 @@ final class ResponseBody implements Flow.Subscriber<ByteBuffer> {
             if (response.closed()) {
                 return;
             }
-            response.write(Buffer.buffer(Unpooled.wrappedBuffer(item)));
+            lastWrite = response.write(Buffer.buffer(Unpooled.wrappedBuffer(item)));
             if (response.writeQueueFull()) {
                 response.drainHandler(ignored -> subscription.request(1));
             } else {
@@ -54,7 +58,7 @@ final class ResponseBody implements Flow.Subscriber<ByteBuffer> {
     public void onError(Throwable throwable) {
         context.runOnContext(v -> {
             if (response.headWritten()) {
-                response.reset();
+                Connections.cut(rc);
             } else {
                 rc.fail(throwable);
             }
@@ -63,10 +67,10 @@ final class ResponseBody implements Flow.Subscriber<ByteBuffer> {
 
     @Override
     public void onComplete() {
-        context.runOnContext(v -> {
-            if (!response.closed()) {
+        context.runOnContext(v -> lastWrite.onComplete(written -> {
+            if (written.succeeded() && !response.closed()) {
                 response.end();
             }
-        });
+        }));
     }
 }

@@ -54,7 +54,7 @@ class UploadRoutes {
             return;
         }
         String digestParam = rc.request().getParam("digest");
-        RequestBody body = digestParam != null && RequestBody.announced(rc.request()) ? new RequestBody(rc.request()) : null;
+        RequestBody body = digestParam != null && RequestBody.announced(rc.request()) ? new RequestBody(rc) : null;
         Repository repository = scope.repository(rc, MirrorPolicy.Access.WRITE, ErrorCode.BLOB_UPLOAD_UNKNOWN);
         if (digestParam != null) {
             Digest digest = Digest.parse(digestParam);
@@ -101,7 +101,7 @@ class UploadRoutes {
     }
 
     private void patch(RoutingContext rc) {
-        RequestBody body = new RequestBody(rc.request());
+        RequestBody body = new RequestBody(rc);
         Repository repository = scope.repository(rc, MirrorPolicy.Access.WRITE, ErrorCode.BLOB_UPLOAD_UNKNOWN);
         String id = uploadId(rc);
         String contentRange = rc.request().getHeader("Content-Range");
@@ -111,7 +111,7 @@ class UploadRoutes {
 
     private void put(RoutingContext rc) {
         HttpServerRequest request = rc.request();
-        RequestBody body = RequestBody.announced(request) ? new RequestBody(request) : null;
+        RequestBody body = RequestBody.announced(request) ? new RequestBody(rc) : null;
         Repository repository = scope.repository(rc, MirrorPolicy.Access.WRITE, ErrorCode.BLOB_UPLOAD_UNKNOWN);
         String id = uploadId(rc);
         String digestParam = request.getParam("digest");

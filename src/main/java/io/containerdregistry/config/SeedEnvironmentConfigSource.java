@@ -7,11 +7,18 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
 
 /**
  * Translates the seed's environment variables whose values do not map one-to-one onto a property:
- * {@code LISTEN_ADDRESS} ({@code host:port} or {@code :port}) onto Quarkus' HTTP host and port, and
- * {@code LOG_FORMAT} ({@code text}|{@code json}) onto JSON console logging. Its ordinal sits above
- * {@code application.properties} and below real environment variables, so {@code QUARKUS_HTTP_PORT} still wins.
+ * {@code LISTEN_ADDRESS} ({@code host:port} or {@code :port}) onto Quarkus' HTTP host and port,
+ * {@code LOG_FORMAT} ({@code text}|{@code json}) onto JSON console logging, and the Go durations
+ * {@code IDLE_TIMEOUT}, {@code READ_TIMEOUT} and {@code SHUTDOWN_TIMEOUT} onto Quarkus' own duration properties
+ * (which do not read {@code 1h30m}). Its ordinal sits above {@code application.properties} and below real
+ * environment variables, so {@code QUARKUS_HTTP_PORT} still wins.
  */
 public final class SeedEnvironmentConfigSource implements ConfigSource {
+    /** Seed variables holding a Go duration, and the Quarkus property each one sets. */
+    private static final Map<String, String> DURATIONS = Map.of(
+            "IDLE_TIMEOUT", "quarkus.http.idle-timeout",
+            "READ_TIMEOUT", "quarkus.http.read-timeout",
+            "SHUTDOWN_TIMEOUT", "quarkus.shutdown.timeout");
     private final Map<String, String> values;
 
     public SeedEnvironmentConfigSource() {
@@ -43,7 +50,22 @@ public final class SeedEnvironmentConfigSource implements ConfigSource {
         if (format != null && !format.isBlank()) {
             out.put("quarkus.log.console.json.enabled", String.valueOf("json".equalsIgnoreCase(format.trim())));
         }
+        DURATIONS.forEach((variable, property) -> {
+            String value = env.get(variable);
+            if (value != null && !value.isBlank()) {
+                out.put(property, isoDuration(variable, value));
+            }
+        });
         return Map.copyOf(out);
+    }
+
+    private static String isoDuration(String variable, String value) {
+        try {
+            return new GoDurationConverter().convert(value).toString();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    variable + " must be a Go duration such as 30s, 5m or 1h30m, got " + value, e);
+        }
     }
 
     @Override

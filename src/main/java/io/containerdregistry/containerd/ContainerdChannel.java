@@ -1,6 +1,8 @@
 package io.containerdregistry.containerd;
 
 import io.containerdregistry.config.RegistryConfig;
+import io.containerdregistry.metrics.RpcRecorder;
+import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.netty.NettyChannelBuilder;
@@ -25,12 +27,14 @@ public class ContainerdChannel {
 
     private final ContainerdSocket socket;
     private final String namespace;
+    private final ClientInterceptor timings;
     private EpollEventLoopGroup group;
     private ManagedChannel channel;
 
-    ContainerdChannel(ContainerdSocket socket, RegistryConfig config) {
+    ContainerdChannel(ContainerdSocket socket, RegistryConfig config, RpcRecorder rpcs) {
         this.socket = socket;
         this.namespace = config.containerd().namespace();
+        this.timings = RpcTimings.interceptor(rpcs);
     }
 
     public synchronized ManagedChannel get() {
@@ -44,7 +48,7 @@ public class ContainerdChannel {
                     .usePlaintext()
                     .overrideAuthority("localhost")
                     .maxInboundMessageSize(MAX_MESSAGE)
-                    .intercept(MetadataUtils.newAttachHeadersInterceptor(headers))
+                    .intercept(MetadataUtils.newAttachHeadersInterceptor(headers), timings)
                     .build();
         }
         return channel;

@@ -31,6 +31,9 @@ final class GrpcErrors {
         }
         Status status = Status.fromThrowable(t);
         String description = status.getDescription() == null ? status.getCode().name() : status.getDescription();
+        if (lostConnection(status)) {
+            return new RegistryException(ErrorCode.UNAVAILABLE, 503, "containerd unavailable: " + description, t);
+        }
         return switch (status.getCode()) {
             case NOT_FOUND -> notFound.exception(description);
             case UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED ->
@@ -40,6 +43,13 @@ final class GrpcErrors {
             default -> new RegistryException(ErrorCode.UNKNOWN, 500,
                     "containerd " + status.getCode() + ": " + description, t);
         };
+    }
+
+    /** The connection to containerd broke under a call (containerd stopped or restarted): not a containerd answer. */
+    private static boolean lostConnection(Status status) {
+        return status.getCode() == Status.Code.UNKNOWN
+                && (status.getCause() instanceof java.nio.channels.ClosedChannelException
+                || String.valueOf(status.getDescription()).contains("channel closed"));
     }
 
     /** A failed commit: content that does not match its digest or announced size is the client's mistake. */

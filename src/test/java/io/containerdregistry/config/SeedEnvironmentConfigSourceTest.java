@@ -14,6 +14,9 @@ class SeedEnvironmentConfigSourceTest {
     private static final String HOST = "quarkus.http.host";
     private static final String PORT = "quarkus.http.port";
     private static final String JSON = "quarkus.log.console.json.enabled";
+    private static final String IDLE = "quarkus.http.idle-timeout";
+    private static final String READ = "quarkus.http.read-timeout";
+    private static final String SHUTDOWN = "quarkus.shutdown.timeout";
 
     @Test
     void emptyEnvironmentTranslatesToEmptyMap() {
@@ -124,5 +127,35 @@ class SeedEnvironmentConfigSourceTest {
         assertTrue(source.getOrdinal() > 250, "above application.properties");
         assertTrue(source.getOrdinal() < 300, "below environment variables");
         assertFalse(source.getPropertyNames().iterator().hasNext());
+    }
+
+    @Test
+    void goDurationTimeoutsBecomeIsoDurationsOfQuarkusProperties() {
+        Map<String, String> out = SeedEnvironmentConfigSource.translate(
+                Map.of("IDLE_TIMEOUT", "1h30m", "READ_TIMEOUT", "5m", "SHUTDOWN_TIMEOUT", "1.5s"));
+        assertEquals(Map.of(IDLE, "PT1H30M", READ, "PT5M", SHUTDOWN, "PT1.5S"), out);
+    }
+
+    @Test
+    void millisecondAndZeroTimeoutsTranslate() {
+        assertEquals("PT0.3S", SeedEnvironmentConfigSource.translate(Map.of("IDLE_TIMEOUT", "300ms")).get(IDLE));
+        assertEquals("PT0S", SeedEnvironmentConfigSource.translate(Map.of("SHUTDOWN_TIMEOUT", "0s")).get(SHUTDOWN));
+    }
+
+    @Test
+    void blankTimeoutIsIgnored() {
+        assertTrue(SeedEnvironmentConfigSource.translate(Map.of("SHUTDOWN_TIMEOUT", " ")).isEmpty());
+    }
+
+    @Test
+    void malformedTimeoutIsRejectedNamingTheVariable() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SeedEnvironmentConfigSource.translate(Map.of("IDLE_TIMEOUT", "five minutes")));
+        assertTrue(e.getMessage().contains("IDLE_TIMEOUT"), e.getMessage());
+    }
+
+    @Test
+    void writeTimeoutIsNotAQuarkusSettingAndIsLeftToTheRegistry() {
+        assertTrue(SeedEnvironmentConfigSource.translate(Map.of("WRITE_TIMEOUT", "5m")).isEmpty());
     }
 }
