@@ -27,6 +27,7 @@ class PeerClient {
     PeerClient(Vertx vertx, PeersConfig config) {
         this.client = vertx.createHttpClient(new HttpClientOptions()
                         .setConnectTimeout((int) config.connectTimeout().toMillis())
+                        .setMaxChunkSize(64 * 1024)
                         .setKeepAlive(true),
                 new PoolOptions().setHttp1MaxSize(16));
         this.lookupTimeoutMs = config.lookupTimeout().toMillis();
