@@ -12,6 +12,11 @@ final class Async {
     }
 
     static <T> void then(RoutingContext rc, Uni<T> call, Consumer<T> onItem) {
+        then(rc, call, onItem, rc::fail);
+    }
+
+    /** As above, with the call's failure handed to {@code onFailure} (on the request's context) instead of failing. */
+    static <T> void then(RoutingContext rc, Uni<T> call, Consumer<T> onItem, Consumer<Throwable> onFailure) {
         Context context = Vertx.currentContext();
         call.subscribe().with(
                 item -> context.runOnContext(v -> {
@@ -21,6 +26,6 @@ final class Async {
                         rc.fail(e);
                     }
                 }),
-                failure -> context.runOnContext(v -> rc.fail(failure)));
+                failure -> context.runOnContext(v -> onFailure.accept(failure)));
     }
 }

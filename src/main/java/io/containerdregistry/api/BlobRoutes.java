@@ -4,6 +4,7 @@ import io.containerdregistry.mirror.MirrorPolicy;
 import io.containerdregistry.oci.ErrorCode;
 import io.containerdregistry.oci.ByteRange;
 import io.containerdregistry.oci.Digest;
+import io.containerdregistry.peers.PeerFetcher;
 import io.containerdregistry.store.BlobStore;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
@@ -18,11 +19,13 @@ class BlobRoutes {
     private final Scope scope;
     private final BlobStore blobs;
     private final DeletePolicy deletes;
+    private final PeerFetcher peers;
 
-    BlobRoutes(Scope scope, BlobStore blobs, DeletePolicy deletes) {
+    BlobRoutes(Scope scope, BlobStore blobs, DeletePolicy deletes, PeerFetcher peers) {
         this.scope = scope;
         this.blobs = blobs;
         this.deletes = deletes;
+        this.peers = peers;
     }
 
     void init(@Observes Router router) {
@@ -73,6 +76,6 @@ class BlobRoutes {
                         }
                     }),
                     () -> blobs.read(info.stored(), from, count).subscribe(new ResponseBody(rc)));
-        });
+        }, miss -> peers.serveOrFail(rc, miss, digest));
     }
 }

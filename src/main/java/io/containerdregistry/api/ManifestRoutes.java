@@ -7,6 +7,7 @@ import io.containerdregistry.oci.ErrorCode;
 import io.containerdregistry.oci.Manifest;
 import io.containerdregistry.oci.Reference;
 import io.containerdregistry.oci.Repository;
+import io.containerdregistry.peers.PeerFetcher;
 import io.containerdregistry.store.ManifestStore;
 import io.containerdregistry.store.StoredManifest;
 import io.vertx.core.http.HttpMethod;
@@ -24,11 +25,14 @@ class ManifestRoutes {
     private final ManifestStore manifests;
     private final DeletePolicy deletes;
     private final long maxManifestSize;
+    private final PeerFetcher peers;
 
-    ManifestRoutes(Scope scope, ManifestStore manifests, DeletePolicy deletes, RegistryConfig config) {
+    ManifestRoutes(Scope scope, ManifestStore manifests, DeletePolicy deletes, RegistryConfig config,
+            PeerFetcher peers) {
         this.scope = scope;
         this.manifests = manifests;
         this.deletes = deletes;
+        this.peers = peers;
         this.maxManifestSize = config.limits().maxManifestSize();
     }
 
@@ -61,7 +65,7 @@ class ManifestRoutes {
             } else {
                 response.end();
             }
-        });
+        }, miss -> peers.serveOrFail(rc, miss, reference.isDigest() ? reference.digest() : null));
     }
 
     private void put(RoutingContext rc) {

@@ -29,8 +29,13 @@ public final class PackagedRegistry implements AutoCloseable {
 
     /** Starts the jar named by the {@code registry.jar} system property with the given heap and environment. */
     public static PackagedRegistry start(Path workDir, String xmx, Map<String, String> env) throws IOException {
+        return start(workDir, xmx, env, freePort());
+    }
+
+    /** As above, listening on a port chosen beforehand (so that others can be told about it first). */
+    public static PackagedRegistry start(Path workDir, String xmx, Map<String, String> env, int port)
+            throws IOException {
         String jar = System.getProperty("registry.jar", "target/quarkus-app/quarkus-run.jar");
-        int port = freePort();
         Files.createDirectories(workDir);
         Path log = workDir.resolve("registry.log");
         List<String> command = new ArrayList<>(List.of(

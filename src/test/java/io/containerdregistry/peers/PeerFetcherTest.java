@@ -1,0 +1,71 @@
+package io.containerdregistry.peers;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.containerdregistry.oci.Digest;
+import io.containerdregistry.testing.ContainerdTestResource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Misses served by scripted peers: a slow holder is hedged, wrong bytes are never delivered as complete. */
+@QuarkusTest
+@WithTestResource(ContainerdTestResource.class)
+@WithTestResource(FakePeers.class)
+class PeerFetcherTest {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @TestHTTPResource("/")
+    URL base;
+
+    private URI blob(byte[] content) {
+        return URI.create("http://127.0.0.1:" + base.getPort() + "/v2/library/fake/blobs/" + Digest.sha256Of(content)
+                + "?ns=docker.io");
+    }
+
+    @Test
+    void aSlowFirstHolderIsHedgedByTheNextOne() throws Exception {
+        List<Peer> ranked = Rendezvous.rank(Digest.sha256Of(FakePeers.CONTENT).toString(),
+                List.of(Peer.of("http://127.0.0.1:" + FakePeers.slowPort), Peer.of("http://127.0.0.1:" + FakePeers.liarPort)));
+        long start = System.nanoTime();
+        HttpResponse<byte[]> response = HTTP.send(HttpRequest.newBuilder(blob(FakePeers.CONTENT)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(200, response.statusCode());
+        assertArrayEquals(FakePeers.CONTENT, response.body());
+        assertEquals(Digest.sha256Of(FakePeers.CONTENT).toString(),
+                response.headers().firstValue("Docker-Content-Digest").orElseThrow());
+        assertTrue(millis < 3000, "served in " + millis + " ms although " + ranked.get(0) + " ranks first");
+    }
+
+    @Test
+    void wrongBytesFromAPeerResetTheConnectionInsteadOfCompletingTheResponse() throws Exception {
+        HttpResponse<java.io.InputStream> response = HTTP.send(HttpRequest.newBuilder(blob(FakePeers.BAD)).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, response.statusCode());
+        assertThrows(IOException.class, () -> {
+            try (var body = response.body()) {
+                body.readAllBytes();
+            }
+        });
+    }
+
+    @Test
+    void aForwardedMissIsNotForwardedAgain() throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(blob(FakePeers.CONTENT))
+                .header(PeerClient.HOP_HEADER, "1").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, response.statusCode());
+        assertTrue(response.body().contains("BLOB_UNKNOWN"), response.body());
+    }
+}
