@@ -8,8 +8,9 @@ import java.util.Map;
  * Turns HTTPS on from PEM files: {@code TLS_CERT_FILE} and {@code TLS_KEY_FILE} become Quarkus' default TLS
  * configuration (which the HTTP server uses, on {@code quarkus.http.ssl-port}, alias {@code TLS_PORT}), re-read every
  * {@code TLS_RELOAD_PERIOD} (default {@value #DEFAULT_RELOAD}) so a rotated certificate is served without a restart.
- * {@code TLS_CLIENT_CA_FILE} trusts client certificates signed by that CA and makes them required unless
- * {@code TLS_CLIENT_AUTH} says {@code request}. Nothing is defined when the variables are unset: Quarkus refuses
+ * {@code TLS_CLIENT_CA_FILE} trusts client certificates signed by that CA and makes them required for registry
+ * requests unless {@code TLS_CLIENT_AUTH} says {@code request} (Quarkus fixes {@code quarkus.http.ssl.client-auth}
+ * at build time, so the TLS layer always requests one and {@code registry.auth.client-certificate} enforces it). Nothing is defined when the variables are unset: Quarkus refuses
  * empty file paths, so these cannot be plain {@code ${VAR:}} aliases. Ordinal as {@link SeedEnvironmentConfigSource}.
  */
 public final class TlsEnvironmentConfigSource extends MapBackedConfigSource {
@@ -41,7 +42,7 @@ public final class TlsEnvironmentConfigSource extends MapBackedConfigSource {
         String clientAuth = value(env, "TLS_CLIENT_AUTH");
         if (ca != null) {
             out.put("quarkus.tls.trust-store.pem.certs", ca);
-            out.put("quarkus.http.ssl.client-auth", clientAuth == null ? "required" : clientAuth);
+            out.put("registry.auth.client-certificate", clientAuth == null ? "required" : clientAuth);
         } else if (clientAuth != null) {
             throw new IllegalArgumentException("TLS_CLIENT_AUTH needs TLS_CLIENT_CA_FILE");
         }

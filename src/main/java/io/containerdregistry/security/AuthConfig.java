@@ -33,6 +33,17 @@ public interface AuthConfig {
     @WithDefault("*")
     List<String> catalog();
 
+    /**
+     * Client certificates on HTTPS (set from {@code TLS_CLIENT_CA_FILE} and {@code TLS_CLIENT_AUTH}). The TLS layer
+     * always asks for one and refuses one not signed by the trusted CA; with {@code required}, registry requests
+     * ({@code /v2/}, {@code /token}) without one, or over plain HTTP, are 401 {@code UNAUTHORIZED}, while
+     * {@code /readyz} and {@code /q/health} stay open for probes.
+     */
+    @WithDefault("none")
+    ClientCertificate clientCertificate();
+
+    enum ClientCertificate { NONE, REQUEST, REQUIRED }
+
     /** Require a valid credential for {@code /q/metrics} too (alias {@code AUTH_PROTECT_METRICS}). */
     @WithDefault("false")
     boolean protectMetrics();

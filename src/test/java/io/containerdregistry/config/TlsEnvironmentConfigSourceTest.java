@@ -27,11 +27,11 @@ class TlsEnvironmentConfigSourceTest {
         Map<String, String> required = TlsEnvironmentConfigSource.translate(Map.of("TLS_CERT_FILE", "c", "TLS_KEY_FILE", "k",
                 "TLS_CLIENT_CA_FILE", "/tls/ca.crt", "TLS_RELOAD_PERIOD", "10s", "TLS_PORT", "9443"));
         assertEquals("/tls/ca.crt", required.get("quarkus.tls.trust-store.pem.certs"));
-        assertEquals("required", required.get("quarkus.http.ssl.client-auth"));
+        assertEquals("required", required.get("registry.auth.client-certificate"));
         assertEquals("10s", required.get("quarkus.tls.reload-period"));
         assertEquals("9443", required.get("quarkus.http.ssl-port"));
         assertEquals("request", TlsEnvironmentConfigSource.translate(Map.of("TLS_CERT_FILE", "c", "TLS_KEY_FILE", "k",
-                "TLS_CLIENT_CA_FILE", "ca", "TLS_CLIENT_AUTH", "request")).get("quarkus.http.ssl.client-auth"));
+                "TLS_CLIENT_CA_FILE", "ca", "TLS_CLIENT_AUTH", "request")).get("registry.auth.client-certificate"));
     }
 
     @Test

@@ -10,6 +10,11 @@ record TestAuthConfig(Optional<String> token, Optional<List<String>> htpasswd, b
         List<String> catalog, boolean protectMetrics, Map<String, Rule> rules, TokenService tokenService)
         implements AuthConfig {
 
+    @Override
+    public ClientCertificate clientCertificate() {
+        return ClientCertificate.NONE;
+    }
+
     static TestAuthConfig tokenService(Optional<String> keyFile, Duration lifetime) {
         return new TestAuthConfig(Optional.empty(), Optional.empty(), false, List.of("*"), false, Map.of(),
                 new Service(true, Optional.empty(), "registry-test", "registry-test", lifetime, keyFile));
