@@ -1,5 +1,6 @@
 package io.containerdregistry.security;
 
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -9,7 +10,9 @@ import java.util.Set;
 /**
  * Decides whether a principal may do what a request needs, and what a token issued to it may grant. A request needs
  * a list of accesses; an empty list means "any valid credential" (as {@code GET /v2/} does when auth is on).
+ * Created at start-up, so a rule that is not allowed stops the registry before it serves anything.
  */
+@Startup
 @ApplicationScoped
 public class AccessPolicy {
     /** The outcome of a check: go on, ask for credentials (401), ask for a broader token (401), or refuse (403). */

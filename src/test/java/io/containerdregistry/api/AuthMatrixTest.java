@@ -147,6 +147,17 @@ class AuthMatrixTest {
     }
 
     @Test
+    void anUploadBodyArrivesWholeWhileThePasswordIsCheckedOffTheEventLoop() {
+        // erin's password is checked only here, so bcrypt runs on a worker while the body waits
+        byte[] blob = "uploaded while bcrypt runs ".repeat(500).getBytes(StandardCharsets.UTF_8);
+        String digest = Digest.sha256Of(blob).toString();
+        basic("erin", "erin-password").body(blob).contentType("application/octet-stream")
+                .post("/v2/team/erin/blobs/uploads/?digest=" + digest).then().statusCode(201);
+        byte[] stored = asAdmin().get("/v2/team/erin/blobs/" + digest).then().statusCode(200).extract().asByteArray();
+        assertEquals(digest, Digest.sha256Of(stored).toString());
+    }
+
+    @Test
     void userWithPushMayUpload() {
         basic("carol", "carol-password").post("/v2/team/app/blobs/uploads/").then().statusCode(202);
     }

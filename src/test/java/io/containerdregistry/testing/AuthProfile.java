@@ -19,7 +19,7 @@ import org.springframework.security.crypto.bcrypt.BCrypt;
  * file (so tests can mint their own tokens), authorization rules, anonymous pull of {@code public/**} only, catalog for
  * alice only, protected metrics and deletes allowed.
  *
- * <p>Users: alice (everything), bob (pull on {@code team/**}), carol (pull and push on {@code team/**}).
+ * <p>Users: alice and erin (everything), bob (pull on {@code team/**}), carol (pull and push on {@code team/**}).
  */
 public class AuthProfile implements QuarkusTestProfile {
     public static final Path DIR = Path.of("target", "auth-test").toAbsolutePath();
@@ -37,6 +37,7 @@ public class AuthProfile implements QuarkusTestProfile {
             Files.writeString(htpasswd, "# test users\n" + ALICE + "\n"
                     + "bob:" + bcrypt("bob-password") + "\n"
                     + "carol:" + bcrypt("carol-password") + "\n"
+                    + "erin:" + bcrypt("erin-password") + "\n"
                     + "mallory:{SHA}not-bcrypt-so-skipped\n", StandardCharsets.UTF_8);
             if (!Files.exists(KEY)) {
                 writeKey(KEY);
@@ -46,7 +47,7 @@ public class AuthProfile implements QuarkusTestProfile {
             config.put("registry.auth.token", STATIC_TOKEN);
             config.put("registry.auth.token-service.enabled", "true");
             config.put("registry.auth.token-service.key-file", KEY.toString());
-            config.put("registry.auth.rules.admins.users", "alice");
+            config.put("registry.auth.rules.admins.users", "alice,erin");
             config.put("registry.auth.rules.admins.actions", "pull,push,delete");
             config.put("registry.auth.rules.readers.users", "bob,carol");
             config.put("registry.auth.rules.readers.repositories", "team/**");
