@@ -6,8 +6,9 @@ import java.util.Map;
 
 /**
  * Turns HTTPS on from PEM files: {@code TLS_CERT_FILE} and {@code TLS_KEY_FILE} become Quarkus' default TLS
- * configuration (which the HTTP server uses, on {@code quarkus.http.ssl-port}, alias {@code TLS_PORT}), re-read every
- * {@code TLS_RELOAD_PERIOD} (default {@value #DEFAULT_RELOAD}) so a rotated certificate is served without a restart.
+ * configuration (which the HTTP server uses, on {@code quarkus.http.ssl-port}, alias {@code TLS_PORT}), checked for
+ * changes every {@code TLS_RELOAD_PERIOD} (default {@value #DEFAULT_RELOAD}; see {@code security/CertificateWatch}) so a
+ * rotated certificate is served without a restart.
  * {@code TLS_CLIENT_CA_FILE} trusts client certificates signed by that CA and makes them required for registry
  * requests unless {@code TLS_CLIENT_AUTH} says {@code request} (Quarkus fixes {@code quarkus.http.ssl.client-auth}
  * at build time, so the TLS layer always requests one and {@code registry.auth.client-certificate} enforces it). Nothing is defined when the variables are unset: Quarkus refuses
@@ -33,7 +34,7 @@ public final class TlsEnvironmentConfigSource extends MapBackedConfigSource {
         out.put("quarkus.tls.key-store.pem.0.cert", cert);
         out.put("quarkus.tls.key-store.pem.0.key", key);
         String reload = value(env, "TLS_RELOAD_PERIOD");
-        out.put("quarkus.tls.reload-period", reload == null ? DEFAULT_RELOAD : reload);
+        out.put("registry.tls.reload-period", reload == null ? DEFAULT_RELOAD : reload);
         String port = value(env, "TLS_PORT");
         if (port != null) {
             out.put("quarkus.http.ssl-port", port);
@@ -42,9 +43,12 @@ public final class TlsEnvironmentConfigSource extends MapBackedConfigSource {
         String clientAuth = value(env, "TLS_CLIENT_AUTH");
         if (ca != null) {
             out.put("quarkus.tls.trust-store.pem.certs", ca);
+            out.put("registry.tls.files", cert + "," + key + "," + ca);
             out.put("registry.auth.client-certificate", clientAuth == null ? "required" : clientAuth);
         } else if (clientAuth != null) {
             throw new IllegalArgumentException("TLS_CLIENT_AUTH needs TLS_CLIENT_CA_FILE");
+        } else {
+            out.put("registry.tls.files", cert + "," + key);
         }
         return Map.copyOf(out);
     }

@@ -105,7 +105,11 @@ class TlsIT {
             long deadline = System.currentTimeMillis() + 15_000;
             while (!served.equals(BigInteger.TWO) && System.currentTimeMillis() < deadline) {
                 Thread.sleep(250);
-                served = servedSerial(port);
+                try {
+                    served = servedSerial(port);
+                } catch (IOException acceptedDuringTheSwap) {
+                    // Vert.x may reset a connection accepted at the instant the TLS options are swapped
+                }
             }
             assertEquals(BigInteger.TWO, served, "the rotated certificate is served:\n" + registry.log());
         }
