@@ -1,5 +1,7 @@
 package io.containerdregistry.api;
 
+import io.containerdregistry.oci.ErrorCode;
+import io.containerdregistry.oci.RegistryException;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -127,7 +129,9 @@ final class RequestBody implements Flow.Publisher<ByteBuffer> {
         void error(Throwable t) {
             finished = true;
             if (!cancelled) {
-                subscriber.onError(t);
+                // the client's own doing (it closed the connection mid-body): never a 500 in the logs
+                subscriber.onError(new RegistryException(ErrorCode.BLOB_UPLOAD_INVALID, 400,
+                        "the request body ended early: " + t.getMessage(), t));
             }
         }
     }

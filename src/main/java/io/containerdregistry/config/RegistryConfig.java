@@ -80,6 +80,13 @@ public interface RegistryConfig {
 
         /** Largest blob accepted, in bytes (alias {@code MAX_BLOB_SIZE}); unlimited when unset. */
         OptionalLong maxBlobSize();
+
+        /**
+         * Upload requests handled at once for one remote address (alias {@code MAX_UPLOADS_PER_CLIENT}); more are
+         * answered 429 {@code TOOMANYREQUESTS}. 0 means no cap.
+         */
+        @WithDefault("32")
+        int maxUploadsPerClient();
     }
 
     interface Uploads {

@@ -8,6 +8,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,13 +25,17 @@ public record Manifest(
         String mediaType, Descriptor config, List<Descriptor> layers, List<Descriptor> manifests, Descriptor subject,
         String artifactType, Map<String, String> annotations) {
 
+    /** JSON tokens a manifest may have: thousands of descriptors, never millions of tiny values. */
+    static final long MAX_TOKENS = 500_000;
+
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
     static {
-        JSON.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
+        JSON.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
+                .maxNestingDepth(64).maxTokenCount(MAX_TOKENS).build());
     }
 
     /**
@@ -35,6 +43,7 @@ public record Manifest(
      * request's {@code Content-Type}; when that is absent too it is inferred from the document's shape.
      */
     public static Manifest parse(byte[] bytes, String contentType) {
+        requireUtf8(bytes);
         JsonNode root;
         try {
             root = JSON.readTree(bytes);
@@ -69,6 +78,18 @@ public record Manifest(
         Descriptor subject = root.has("subject") ? descriptor(root.get("subject"), "subject") : null;
         return new Manifest(mediaType, config, layers, manifests, subject, text(root, "artifactType"),
                 annotations(root));
+    }
+
+    /** JSON is UTF-8: malformed sequences, overlong forms and lone surrogates are refused before parsing. */
+    private static void requireUtf8(byte[] bytes) {
+        try {
+            StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes));
+        } catch (CharacterCodingException e) {
+            throw ErrorCode.MANIFEST_INVALID.exception("manifest is not valid UTF-8");
+        }
     }
 
     /** Every descriptor the manifest requires to be stored: config, layers without {@code urls}, child manifests. */
