@@ -1,6 +1,7 @@
 package io.containerdregistry.api;
 
 import io.containerdregistry.oci.Repository;
+import java.util.regex.Pattern;
 
 /** The distribution API's path patterns; {@code <name>} may contain slashes. */
 final class Paths {
@@ -10,6 +11,14 @@ final class Paths {
     static final String MANIFEST = "^/v2/(?<name>.+)/manifests/(?<reference>[^/]+)$";
     static final String TAGS = "^/v2/(?<name>.+)/tags/list$";
     static final String REFERRERS = "^/v2/(?<name>.+)/referrers/(?<digest>[^/]+)$";
+
+    /** The same patterns compiled once, for the handlers that classify a path outside routing. */
+    static final Pattern UPLOADS_PATTERN = Pattern.compile(UPLOADS);
+    static final Pattern UPLOAD_PATTERN = Pattern.compile(UPLOAD);
+    static final Pattern BLOB_PATTERN = Pattern.compile(BLOB);
+    static final Pattern MANIFEST_PATTERN = Pattern.compile(MANIFEST);
+    static final Pattern TAGS_PATTERN = Pattern.compile(TAGS);
+    static final Pattern REFERRERS_PATTERN = Pattern.compile(REFERRERS);
 
     private Paths() {
     }

@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Function;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * What a {@code /v2/} request needs, read from its method and path with the same patterns the routes use: the
@@ -18,12 +17,6 @@ import java.util.regex.Pattern;
  * credential ({@code GET /v2/} and paths that are no endpoint).
  */
 final class RequestTarget {
-    private static final Pattern UPLOADS = Pattern.compile(Paths.UPLOADS);
-    private static final Pattern UPLOAD = Pattern.compile(Paths.UPLOAD);
-    private static final Pattern BLOB = Pattern.compile(Paths.BLOB);
-    private static final Pattern MANIFEST = Pattern.compile(Paths.MANIFEST);
-    private static final Pattern TAGS = Pattern.compile(Paths.TAGS);
-    private static final Pattern REFERRERS = Pattern.compile(Paths.REFERRERS);
 
     private RequestTarget() {
     }
@@ -34,19 +27,21 @@ final class RequestTarget {
             return List.of(Access.catalog());
         }
         Matcher m;
-        if ((m = UPLOADS.matcher(path)).matches()) {
+        if ((m = Paths.UPLOADS_PATTERN.matcher(path)).matches()) {
             String from = param.apply("from");
             Access push = Access.repository(name(m), Action.PULL, Action.PUSH);
             return param.apply("mount") != null && from != null
                     ? List.of(push, Access.repository(decode(from), Action.PULL)) : List.of(push);
         }
-        if ((m = UPLOAD.matcher(path)).matches()) {
+        if ((m = Paths.UPLOAD_PATTERN.matcher(path)).matches()) {
             return List.of(Access.repository(name(m), Action.PULL, Action.PUSH));
         }
-        if ((m = BLOB.matcher(path)).matches() || (m = MANIFEST.matcher(path)).matches()) {
+        if ((m = Paths.BLOB_PATTERN.matcher(path)).matches()
+                || (m = Paths.MANIFEST_PATTERN.matcher(path)).matches()) {
             return List.of(Access.repository(name(m), byMethod(method)));
         }
-        if ((m = TAGS.matcher(path)).matches() || (m = REFERRERS.matcher(path)).matches()) {
+        if ((m = Paths.TAGS_PATTERN.matcher(path)).matches()
+                || (m = Paths.REFERRERS_PATTERN.matcher(path)).matches()) {
             return List.of(Access.repository(name(m), Action.PULL));
         }
         return List.of();

@@ -52,7 +52,7 @@ class ContainerdCatalog implements Catalog {
 
     /** A containerd filter regex matching the repository's records, {@code ^<repo>[:@]}, with dots made literal. */
     static String namePrefix(Repository repository) {
-        return LeaseManager.quote("^" + repository.name().replace(".", "[.]") + "[:@]");
+        return Filters.quote("^" + repository.name().replace(".", "[.]") + "[:@]");
     }
 
     private Uni<List<Image>> list(ListImagesRequest request) {

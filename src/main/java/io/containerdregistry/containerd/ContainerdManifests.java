@@ -245,7 +245,7 @@ class ContainerdManifests implements ManifestStore {
         }
         return index.info(reference.digest(), ErrorCode.MANIFEST_UNKNOWN).chain(info -> {
             String filter = "name~=" + ContainerdCatalog.namePrefix(repository)
-                    + ",target.digest==" + LeaseManager.quote(info.getDigest());
+                    + ",target.digest==" + Filters.quote(info.getDigest());
             return Calls.<ListImagesResponse>unary(o -> stubs.images().list(
                             ListImagesRequest.newBuilder().addFilters(filter).build(), o))
                     .onFailure().transform(t -> GrpcErrors.map(t, ErrorCode.MANIFEST_UNKNOWN))

@@ -44,7 +44,7 @@ class ContentIndex {
 
     /** Every content whose label {@code key} equals {@code value}. */
     Uni<List<Info>> withLabel(String key, String value) {
-        String filter = "labels." + LeaseManager.quote(key) + "==" + LeaseManager.quote(value);
+        String filter = "labels." + Filters.quote(key) + "==" + Filters.quote(value);
         ListContentRequest request = ListContentRequest.newBuilder().addFilters(filter).build();
         return Calls.<ListContentResponse>collect(o -> stubs.content().list(request, o))
                 .onFailure().transform(t -> GrpcErrors.map(t, ErrorCode.UNKNOWN))

@@ -56,7 +56,7 @@ class LeaseManager {
 
     /** The lease's expiry, or empty when the lease does not exist. A lease without expiry never expires. */
     Uni<Optional<Instant>> expiry(String id) {
-        ListRequest request = ListRequest.newBuilder().addFilters("id==" + quote(id)).build();
+        ListRequest request = ListRequest.newBuilder().addFilters("id==" + Filters.quote(id)).build();
         return Calls.<ListResponse>unary(o -> stubs.leases().list(request, o))
                 .onFailure().transform(t -> GrpcErrors.map(t, ErrorCode.UNKNOWN))
                 .map(response -> response.getLeasesList().stream()
@@ -75,9 +75,5 @@ class LeaseManager {
         } catch (DateTimeParseException e) {
             return Instant.MAX;
         }
-    }
-
-    static String quote(String value) {
-        return '"' + value.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
     }
 }

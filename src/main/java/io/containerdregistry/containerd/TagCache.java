@@ -84,7 +84,7 @@ class TagCache {
             return;
         }
         SubscribeRequest request = SubscribeRequest.newBuilder()
-                .addFilters("namespace==" + LeaseManager.quote(channel.namespace()) + ",topic~=\"^/(images|content)/\"")
+                .addFilters("namespace==" + Filters.quote(channel.namespace()) + ",topic~=\"^/(images|content)/\"")
                 .build();
         try {
             EventsGrpc.newStub(channel.get()).subscribe(request, new StreamObserver<Envelope>() {
