@@ -104,6 +104,19 @@ public interface RegistryConfig {
          */
         @WithDefault("0")
         long chunkMinLength();
+
+        /**
+         * How long the containerd write stream of a chunked upload stays open between two of its requests, so the next
+         * chunk continues on it instead of reopening the ingest (which makes containerd re-read and re-hash what the
+         * ingest holds). Never longer than the session's lease.
+         */
+        @WithDefault("30s")
+        @WithConverter(GoDurationConverter.class)
+        Duration idleStreamTimeout();
+
+        /** How many such idle write streams may stay open at once; beyond it a stream is closed after its request. */
+        @WithDefault("64")
+        int maxIdleStreams();
     }
 
     interface Mirror {

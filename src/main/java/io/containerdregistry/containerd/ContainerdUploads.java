@@ -16,13 +16,15 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Flow;
 import java.util.function.BiFunction;
 
 /**
  * Upload sessions as containerd ingests: session {@code <id>} is ingest {@code upload-<id>} under lease
  * {@code upload-<id>}, whose {@code containerd.io/gc.expire} label ends the session. The offset always comes from
- * containerd, so nothing is lost when the registry restarts. The lease outlives the commit, keeping the new blob
+ * containerd (the ingest's status, or the write stream's own answer), so nothing is lost when the registry restarts;
+ * {@link UploadSessions} only spares round trips. The lease outlives the commit, keeping the new blob
  * until a manifest references it or the lease expires.
  */
 @ApplicationScoped
@@ -31,15 +33,17 @@ class ContainerdUploads implements UploadStore {
     private final LeaseManager leases;
     private final ContentIndex index;
     private final ContainerdBlobs blobs;
+    private final UploadSessions sessions;
     private final Duration lifetime;
     private final long maxBlobSize;
 
     ContainerdUploads(Stubs stubs, LeaseManager leases, ContentIndex index, ContainerdBlobs blobs,
-            RegistryConfig config) {
+            UploadSessions sessions, RegistryConfig config) {
         this.stubs = stubs;
         this.leases = leases;
         this.index = index;
         this.blobs = blobs;
+        this.sessions = sessions;
         this.lifetime = config.uploads().leaseExpiration();
         this.maxBlobSize = config.limits().maxBlobSize().orElse(Long.MAX_VALUE);
     }
@@ -48,65 +52,97 @@ class ContainerdUploads implements UploadStore {
         return "upload-" + uploadId;
     }
 
+    /** A session is its lease; the ingest is created by the first write. */
     @Override
     public Uni<Void> start(String uploadId) {
         return leases.create(ref(uploadId), lifetime)
-                .chain(() -> open(uploadId, 0))
-                .chain(writer -> Uni.createFrom().completionStage(writer::close));
+                .invoke(expiry -> sessions.started(uploadId, expiry))
+                .replaceWithVoid();
     }
 
     @Override
     public Uni<Long> offset(String uploadId) {
-        StatusRequest request = StatusRequest.newBuilder().setRef(ref(uploadId)).build();
-        Uni<Long> status = Calls.<StatusResponse>unary(o -> stubs.content().status(request, o))
-                .onFailure().transform(t -> GrpcErrors.map(t, ErrorCode.BLOB_UPLOAD_UNKNOWN))
-                .map(response -> response.getStatus().getOffset());
-        Uni<Boolean> live = leases.expiry(ref(uploadId))
-                .map(expiry -> expiry.map(at -> at.isAfter(Instant.now())).orElse(false));
-        return Uni.combine().all().unis(status, live).asTuple().map(both -> {
-            if (!both.getItem2()) {
-                throw ErrorCode.BLOB_UPLOAD_UNKNOWN.exception("upload " + uploadId + " expired");
-            }
-            return both.getItem1();
-        });
+        return alive(uploadId).chain(() -> storedOffset(uploadId));
     }
 
     @Override
     public Uni<Long> append(String uploadId, Long expectedStart, Flow.Publisher<ByteBuffer> body) {
-        return withWriter(uploadId, expectedStart, body, null,
+        return withWriter(uploadId, expectedStart, body, null, true,
                 (writer, streamed) -> Uni.createFrom().item(writer.offset()));
     }
 
     @Override
     public Uni<Long> complete(String uploadId, Long expectedStart, Flow.Publisher<ByteBuffer> body, Digest digest) {
         String algorithm = digest.isSha256() ? null : digest.algorithm();
-        return withWriter(uploadId, expectedStart, body, algorithm,
-                (writer, streamed) -> commit(uploadId, writer, digest, streamed));
+        return withWriter(uploadId, expectedStart, body, algorithm, false,
+                (writer, streamed) -> commit(uploadId, writer, digest, streamed))
+                .invoke(() -> sessions.complete(uploadId));
     }
 
     @Override
     public Uni<Void> cancel(String uploadId) {
         AbortRequest request = AbortRequest.newBuilder().setRef(ref(uploadId)).build();
-        return offset(uploadId)
+        return alive(uploadId)
+                .invoke(() -> sessions.forget(uploadId))
                 .chain(() -> Calls.<com.google.protobuf.Empty>unary(o -> stubs.content().abort(request, o))
+                        .onFailure(t -> GrpcErrors.is(t, Status.Code.NOT_FOUND)).recoverWithNull()
                         .onFailure().transform(t -> GrpcErrors.map(t, ErrorCode.BLOB_UPLOAD_UNKNOWN)))
                 .chain(() -> leases.delete(ref(uploadId)));
     }
 
     /**
-     * Opens the session's ingest, checks the client's offset, pumps the body and runs {@code last} (which may
-     * commit) before the stream is closed.
+     * Fails with {@code BLOB_UPLOAD_UNKNOWN} unless the session's lease exists and has not expired and the session was
+     * not committed yet. What this process started it knows; any other session is looked up once: its lease, and,
+     * when it has no ingest, whether content committed by it exists.
+     */
+    private Uni<Void> alive(String uploadId) {
+        Optional<Instant> known = sessions.expiry(uploadId);
+        Uni<Instant> expiry = known.isPresent()
+                ? Uni.createFrom().item(known.get())
+                : leases.expiry(ref(uploadId)).map(found -> found.orElse(Instant.MIN))
+                        .call(at -> at.isAfter(Instant.now()) ? learn(uploadId, at) : Uni.createFrom().voidItem());
+        return expiry.map(at -> {
+            if (!at.isAfter(Instant.now()) || sessions.completed(uploadId)) {
+                throw ErrorCode.BLOB_UPLOAD_UNKNOWN.exception("upload " + uploadId + " is unknown, expired or complete");
+            }
+            return null;
+        });
+    }
+
+    private Uni<Void> learn(String uploadId, Instant expiry) {
+        StatusRequest request = StatusRequest.newBuilder().setRef(ref(uploadId)).build();
+        return Calls.<StatusResponse>unary(o -> stubs.content().status(request, o))
+                .replaceWith(false)
+                .onFailure(t -> GrpcErrors.is(t, Status.Code.NOT_FOUND))
+                .recoverWithUni(() -> index.withLabel(Labels.UPLOAD_LEASE, ref(uploadId)).map(found -> !found.isEmpty()))
+                .onFailure().transform(t -> GrpcErrors.map(t, ErrorCode.BLOB_UPLOAD_UNKNOWN))
+                .invoke(completed -> sessions.learned(uploadId, expiry, completed))
+                .replaceWithVoid();
+    }
+
+    /** What the session's ingest holds; a live session without an ingest has not been written to yet. */
+    private Uni<Long> storedOffset(String uploadId) {
+        StatusRequest request = StatusRequest.newBuilder().setRef(ref(uploadId)).build();
+        return Calls.<StatusResponse>unary(o -> stubs.content().status(request, o))
+                .map(response -> response.getStatus().getOffset())
+                .onFailure(t -> GrpcErrors.is(t, Status.Code.NOT_FOUND)).recoverWithItem(0L)
+                .onFailure().transform(t -> GrpcErrors.map(t, ErrorCode.BLOB_UPLOAD_UNKNOWN));
+    }
+
+    /**
+     * Takes the session's write stream (the one parked by its previous request, else a newly opened one), checks the
+     * client's offset, pumps the body and runs {@code last} (which may commit). Afterwards the stream is parked for
+     * the next request when {@code keepOpen} and all went well, else closed.
      */
     private <T> Uni<T> withWriter(String uploadId, Long expectedStart, Flow.Publisher<ByteBuffer> body,
-            String hashAlgorithm, BiFunction<IngestWriter, StreamedDigests, Uni<T>> last) {
-        return offset(uploadId)
-                .chain(stored -> {
-                    if (expectedStart != null && expectedStart.longValue() != stored.longValue()) {
-                        throw outOfOrder(stored, expectedStart);
-                    }
-                    return open(uploadId, stored);
-                })
+            String hashAlgorithm, boolean keepOpen, BiFunction<IngestWriter, StreamedDigests, Uni<T>> last) {
+        return alive(uploadId)
+                .chain(() -> sessions.take(uploadId).map(w -> Uni.createFrom().item(w)).orElseGet(() -> open(uploadId)))
                 .chain(writer -> {
+                    if (expectedStart != null && expectedStart.longValue() != writer.offset()) {
+                        sessions.park(uploadId, writer);
+                        throw outOfOrder(writer.offset(), expectedStart);
+                    }
                     // a digest other than sha256 is computed here while the bytes stream, when they all pass now
                     StreamedDigests streamed = hashAlgorithm != null && writer.offset() == 0
                             ? new StreamedDigests(hashAlgorithm) : null;
@@ -114,7 +150,13 @@ class ContainerdUploads implements UploadStore {
                             .completionStage(() -> BodyPump.pump(body, writer, maxBlobSize, streamed))
                             .onFailure().transform(t -> GrpcErrors.mapUpload(t, writer.offset()))
                             .chain(offset -> last.apply(writer, streamed))
-                            .eventually(() -> Uni.createFrom().completionStage(writer::close));
+                            .onItemOrFailure().call((item, failure) -> {
+                                if (keepOpen && failure == null && writer.usable()) {
+                                    sessions.park(uploadId, writer);
+                                    return Uni.createFrom().voidItem();
+                                }
+                                return Uni.createFrom().completionStage(writer::close);
+                            });
                 });
     }
 
@@ -122,13 +164,16 @@ class ContainerdUploads implements UploadStore {
      * Opens the session's ingest. containerd locks an ingest while a writer has it open; a request that follows
      * a dropped connection may briefly find it locked, so opening is retried for a short while.
      */
-    private Uni<IngestWriter> open(String uploadId, long knownOffset) {
+    private Uni<IngestWriter> open(String uploadId) {
         return Uni.createFrom()
                 .completionStage(() -> IngestWriter.open(
                         Stubs.leased(stubs.contentStream(), ref(uploadId)), ref(uploadId), 0, null))
                 .onFailure(GrpcErrors::isLocked).retry().withBackOff(Duration.ofMillis(20), Duration.ofMillis(200))
                 .atMost(15)
-                .onFailure().transform(t -> GrpcErrors.mapUpload(t, knownOffset));
+                .onFailure().recoverWithUni(t -> storedOffset(uploadId).onFailure().recoverWithItem(0L)
+                        .map(stored -> {
+                            throw GrpcErrors.mapUpload(t, stored);
+                        }));
     }
 
     /**

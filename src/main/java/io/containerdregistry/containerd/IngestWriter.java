@@ -59,6 +59,11 @@ final class IngestWriter implements ClientResponseObserver<WriteContentRequest, 
         this.requests = requestStream;
     }
 
+    /** Whether more can be written on this stream: not closed, and containerd has not ended or failed it. */
+    synchronized boolean usable() {
+        return !closed && failure == null;
+    }
+
     synchronized long offset() {
         return offset;
     }

@@ -25,13 +25,15 @@ class LeaseManager {
         this.stubs = stubs;
     }
 
-    Uni<Void> create(String id, Duration lifetime) {
-        String expire = Instant.now().plus(lifetime).plusSeconds(1).truncatedTo(ChronoUnit.SECONDS).toString();
-        CreateRequest request = CreateRequest.newBuilder().setId(id).putLabels(Labels.GC_EXPIRE, expire).build();
+    /** Creates the lease (an existing one is left as it is); completes with the expiry it was given. */
+    Uni<Instant> create(String id, Duration lifetime) {
+        Instant expire = Instant.now().plus(lifetime).plusSeconds(1).truncatedTo(ChronoUnit.SECONDS);
+        CreateRequest request = CreateRequest.newBuilder().setId(id)
+                .putLabels(Labels.GC_EXPIRE, expire.toString()).build();
         return Calls.<io.containerdregistry.containerd.api.leases.CreateResponse>unary(
                         o -> stubs.leases().create(request, o))
-                .replaceWithVoid()
-                .onFailure(t -> GrpcErrors.is(t, Status.Code.ALREADY_EXISTS)).recoverWithNull()
+                .replaceWith(expire)
+                .onFailure(t -> GrpcErrors.is(t, Status.Code.ALREADY_EXISTS)).recoverWithItem(expire)
                 .onFailure().transform(t -> GrpcErrors.map(t, ErrorCode.UNKNOWN));
     }
 

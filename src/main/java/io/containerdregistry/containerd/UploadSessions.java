@@ -1,0 +1,190 @@
+package io.containerdregistry.containerd;
+
+import io.containerdregistry.config.RegistryConfig;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What this process knows about its upload sessions, to spare containerd round trips: when each session's lease
+ * expires (leases are never extended, so the time set at creation stays true) and, between two requests of a
+ * chunked upload, the still-open {@code Write} stream of its ingest. Reopening an ingest makes containerd read
+ * everything already written to rebuild its hash, so a chunked upload that reopened per chunk would cost time
+ * quadratic in its size; a parked stream continues where it stopped.
+ *
+ * <p>containerd stays the truth: a session this process does not know (it restarted) is looked up there, a parked
+ * stream that broke is dropped and the ingest reopened, and a parked stream is closed after
+ * {@code registry.uploads.idle-stream-timeout}, before its lease expires, or when too many are parked.
+ */
+@ApplicationScoped
+class UploadSessions {
+    private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "upload-sessions");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final Duration idleTimeout;
+    private final int maxParked;
+    private int parked;
+
+    UploadSessions(RegistryConfig config) {
+        this.idleTimeout = config.uploads().idleStreamTimeout();
+        this.maxParked = config.uploads().maxIdleStreams();
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        timers.shutdownNow();
+        sessions.values().forEach(Session::closeParked);
+    }
+
+    /** Remembers a session this process created, with its lease's expiry. */
+    void started(String uploadId, Instant expiresAt) {
+        sessions.put(uploadId, new Session(expiresAt));
+        // forget it once its lease is gone, whatever happened to it
+        timers.schedule(() -> forget(uploadId), Math.max(0, Duration.between(Instant.now(), expiresAt).toMillis()) + 1000,
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** Remembers a session that was looked up in containerd: its expiry, and whether it was already committed. */
+    void learned(String uploadId, Instant expiresAt, boolean completed) {
+        if (expiresAt.isAfter(Instant.now()) && !expiresAt.equals(Instant.MAX)) {
+            Session session = new Session(expiresAt);
+            session.completed = completed;
+            sessions.putIfAbsent(uploadId, session);
+        }
+    }
+
+    /** The session's lease expiry, when this process knows it. */
+    Optional<Instant> expiry(String uploadId) {
+        Session session = sessions.get(uploadId);
+        return session == null ? Optional.empty() : Optional.of(session.expiresAt);
+    }
+
+    /** Whether this process knows the session was committed (its lease lives on, keeping the blob). */
+    boolean completed(String uploadId) {
+        Session session = sessions.get(uploadId);
+        return session != null && session.completed;
+    }
+
+    /** The session was committed: it takes no more requests, and its parked stream (if any) is closed. */
+    void complete(String uploadId) {
+        Session session = sessions.get(uploadId);
+        if (session != null) {
+            session.completed = true;
+            session.closeParked();
+        }
+    }
+
+    /** Takes the session's parked stream, if a usable one waits; the caller then owns it. */
+    Optional<IngestWriter> take(String uploadId) {
+        Session session = sessions.get(uploadId);
+        return session == null ? Optional.empty() : Optional.ofNullable(session.take());
+    }
+
+    /** Parks an open stream for the session's next request, or closes it when it cannot be kept. */
+    void park(String uploadId, IngestWriter writer) {
+        Session session = sessions.get(uploadId);
+        Duration untilExpiry = session == null ? Duration.ZERO : Duration.between(Instant.now(), session.expiresAt);
+        Duration keep = untilExpiry.compareTo(idleTimeout) < 0 ? untilExpiry : idleTimeout;
+        if (session == null || keep.isNegative() || keep.isZero() || !reserveSlot()) {
+            writer.close();
+            return;
+        }
+        session.park(writer, timers.schedule(() -> session.closeParked(writer), keep.toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    /** The session was cancelled (or its lease is gone): closes a parked stream and forgets it. */
+    void forget(String uploadId) {
+        Session session = sessions.remove(uploadId);
+        if (session != null) {
+            session.closeParked();
+        }
+    }
+
+    /** How many streams are parked now. */
+    synchronized int parkedStreams() {
+        return parked;
+    }
+
+    private synchronized boolean reserveSlot() {
+        if (parked >= maxParked) {
+            return false;
+        }
+        parked++;
+        return true;
+    }
+
+    private synchronized void releaseSlot() {
+        parked--;
+    }
+
+    private final class Session {
+        final Instant expiresAt;
+        volatile boolean completed;
+        private IngestWriter writer;
+        private ScheduledFuture<?> closer;
+
+        Session(Instant expiresAt) {
+            this.expiresAt = expiresAt;
+        }
+
+        synchronized IngestWriter take() {
+            IngestWriter taken = writer;
+            if (taken == null) {
+                return null;
+            }
+            writer = null;
+            closer.cancel(false);
+            releaseSlot();
+            if (!taken.usable()) {
+                taken.close();
+                return null;
+            }
+            return taken;
+        }
+
+        synchronized void park(IngestWriter parkedWriter, ScheduledFuture<?> parkedCloser) {
+            if (writer != null) {
+                // a second stream for one session (requests raced): keep one
+                parkedCloser.cancel(false);
+                releaseSlot();
+                parkedWriter.close();
+                return;
+            }
+            writer = parkedWriter;
+            closer = parkedCloser;
+        }
+
+        void closeParked(IngestWriter expected) {
+            synchronized (this) {
+                if (writer != expected) {
+                    return;
+                }
+            }
+            closeParked();
+        }
+
+        void closeParked() {
+            IngestWriter closing;
+            synchronized (this) {
+                closing = writer;
+                if (closing == null) {
+                    return;
+                }
+                writer = null;
+                closer.cancel(false);
+                releaseSlot();
+            }
+            closing.close();
+        }
+    }
+}
