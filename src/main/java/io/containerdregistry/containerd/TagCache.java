@@ -10,7 +10,6 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -30,11 +29,7 @@ class TagCache {
     private final ContainerdChannel channel;
     private final ConcurrentHashMap<String, StoredManifest> entries = new ConcurrentHashMap<>();
     private final AtomicLong generation = new AtomicLong();
-    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "containerd-events");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService retries = Daemons.scheduler("containerd-events");
     private volatile boolean live;
     private volatile boolean stopped;
     private volatile boolean streamOpen;
