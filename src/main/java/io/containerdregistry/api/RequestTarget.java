@@ -8,7 +8,6 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Function;
-import java.util.regex.Matcher;
 
 /**
  * What a {@code /v2/} request needs, read from its method and path with the same patterns the routes use: the
@@ -23,28 +22,19 @@ final class RequestTarget {
 
     /** The accesses the request needs; {@code param} reads a query parameter. */
     static List<Access> required(HttpMethod method, String path, Function<String, String> param) {
-        if (path.equals("/v2/_catalog")) {
-            return List.of(Access.catalog());
-        }
-        Matcher m;
-        if ((m = Paths.UPLOADS_PATTERN.matcher(path)).matches()) {
-            String from = param.apply("from");
-            Access push = Access.repository(name(m), Action.PULL, Action.PUSH);
-            return param.apply("mount") != null && from != null
-                    ? List.of(push, Access.repository(decode(from), Action.PULL)) : List.of(push);
-        }
-        if ((m = Paths.UPLOAD_PATTERN.matcher(path)).matches()) {
-            return List.of(Access.repository(name(m), Action.PULL, Action.PUSH));
-        }
-        if ((m = Paths.BLOB_PATTERN.matcher(path)).matches()
-                || (m = Paths.MANIFEST_PATTERN.matcher(path)).matches()) {
-            return List.of(Access.repository(name(m), byMethod(method)));
-        }
-        if ((m = Paths.TAGS_PATTERN.matcher(path)).matches()
-                || (m = Paths.REFERRERS_PATTERN.matcher(path)).matches()) {
-            return List.of(Access.repository(name(m), Action.PULL));
-        }
-        return List.of();
+        ApiPath target = ApiPath.parse(path);
+        return switch (target.family()) {
+            case CATALOG -> List.of(Access.catalog());
+            case UPLOAD -> {
+                Access push = Access.repository(decode(target.name()), Action.PULL, Action.PUSH);
+                String from = target.isUploadSession() ? param.apply("from") : null;
+                yield from != null && param.apply("mount") != null
+                        ? List.of(push, Access.repository(decode(from), Action.PULL)) : List.of(push);
+            }
+            case BLOB, MANIFEST -> List.of(Access.repository(decode(target.name()), byMethod(method)));
+            case TAGS, REFERRERS -> List.of(Access.repository(decode(target.name()), Action.PULL));
+            default -> List.of();
+        };
     }
 
     /** Reads need pull, deletes need delete, writes need pull and push (as Docker's registry asks for uploads). */
@@ -56,10 +46,6 @@ final class RequestTarget {
     }
 
     /** The repository name as the route will see it (route parameters are percent-decoded). */
-    private static String name(Matcher m) {
-        return decode(m.group("name"));
-    }
-
     private static String decode(String value) {
         if (value.indexOf('%') < 0) {
             return value;
