@@ -5,6 +5,7 @@ import io.containerdregistry.config.RegistryConfig;
 import io.containerdregistry.oci.ErrorCode;
 import io.containerdregistry.oci.Repository;
 import io.containerdregistry.store.Catalog;
+import io.containerdregistry.store.ListPage;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -12,7 +13,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.util.List;
 
 /** {@code GET /v2/<name>/tags/list} and {@code GET /v2/_catalog}, both paged with {@code n}/{@code last}. */
 @ApplicationScoped
@@ -34,22 +34,21 @@ class ListingRoutes {
 
     private void catalog(RoutingContext rc) {
         Paging paging = Paging.of(rc, maxPageSize);
-        Async.then(rc, catalog.repositories(), repositories ->
-                respond(rc, paging, repositories, "/v2/_catalog", new JsonObject(), "repositories"));
+        Async.then(rc, catalog.repositories(paging.last(), paging.size(maxPageSize)), page ->
+                respond(rc, page, "/v2/_catalog", new JsonObject(), "repositories"));
     }
 
     private void tags(RoutingContext rc) {
         Repository repository = scope.repository(rc, MirrorPolicy.Access.TAG, ErrorCode.NAME_UNKNOWN);
         Paging paging = Paging.of(rc, maxPageSize);
-        Async.then(rc, catalog.tags(repository), tags -> respond(rc, paging,
+        Async.then(rc, catalog.tags(repository, paging.last(), paging.size(maxPageSize)), tags -> respond(rc,
                 tags.orElseThrow(() -> ErrorCode.NAME_UNKNOWN.exception("repository " + repository + " is not known")),
                 "/v2/" + repository.name() + "/tags/list", new JsonObject().put("name", repository.name()), "tags"));
     }
 
-    private void respond(RoutingContext rc, Paging paging, List<String> all, String path, JsonObject body, String field) {
-        Paging.Page page = paging.apply(all, maxPageSize);
+    private void respond(RoutingContext rc, ListPage page, String path, JsonObject body, String field) {
         if (page.more()) {
-            rc.response().putHeader("Link", page.link(path, page.entries().size()));
+            rc.response().putHeader("Link", Paging.link(path, page));
         }
         body.put(field, new JsonArray(page.entries()));
         rc.response().putHeader("Content-Type", "application/json").end(body.encode());

@@ -143,6 +143,13 @@ public interface RegistryConfig {
         /** Largest page of tags or repositories; larger {@code n} values are capped to it. */
         @WithDefault("1000")
         int maxPageSize();
+
+        /**
+         * Most image records the in-memory listing index holds; with more, tag and catalog pages are read from
+         * containerd's listing instead (their cost then grows with the number of records).
+         */
+        @WithDefault("50000")
+        int indexMaxRecords();
     }
 
 }

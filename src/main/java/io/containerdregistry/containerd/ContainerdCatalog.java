@@ -7,42 +7,64 @@ import io.containerdregistry.oci.ErrorCode;
 import io.containerdregistry.oci.Repository;
 import io.containerdregistry.store.Catalog;
 import io.containerdregistry.store.ImageNames;
+import io.containerdregistry.store.ListPage;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Optional;
 
-/** Repositories and tags read from containerd's image records. */
+/**
+ * Repositories and tags from containerd's image records: from the in-memory {@link ImageIndex} while it is live (a
+ * page then costs its own size), else from a listing of the records.
+ */
 @ApplicationScoped
 class ContainerdCatalog implements Catalog {
     private final Stubs stubs;
+    private final ImageIndex index;
 
-    ContainerdCatalog(Stubs stubs) {
+    ContainerdCatalog(Stubs stubs, ImageIndex index) {
         this.stubs = stubs;
+        this.index = index;
     }
 
     @Override
-    public Uni<List<String>> repositories() {
-        return list(ListImagesRequest.getDefaultInstance()).map(images -> images.stream()
+    public Uni<ListPage> repositories(String last, int n) {
+        if (index.live()) {
+            return Uni.createFrom().item(ListPage.first(index.repositoriesAfter(last), n));
+        }
+        return list(ListImagesRequest.getDefaultInstance()).map(images -> ListPage.of(images.stream()
                 .map(image -> ImageNames.repositoryOf(image.getName()))
                 .flatMap(Optional::stream)
                 .distinct()
                 .sorted()
-                .toList());
+                .toList(), last, n));
     }
 
     @Override
-    public Uni<Optional<List<String>>> tags(Repository repository) {
+    public Uni<Optional<ListPage>> tags(Repository repository, String last, int n) {
+        if (index.live()) {
+            String name = repository.name();
+            boolean known = !index.names(name + ":", name + ";").isEmpty() || !index.names(name + "@", name + "A").isEmpty();
+            if (!known) {
+                return Uni.createFrom().item(Optional.empty());
+            }
+            String from = last == null ? name + ":" : ImageNames.tag(repository, last);
+            Iterable<String> tags = () -> index.names(from, name + ";").stream()
+                    .map(image -> ImageNames.tagOf(repository, image))
+                    .flatMap(Optional::stream)
+                    .iterator();
+            return Uni.createFrom().item(Optional.of(ListPage.first(tags, n)));
+        }
         ListImagesRequest request = ListImagesRequest.newBuilder().addFilters("name~=" + namePrefix(repository)).build();
         return list(request).map(images -> {
             if (images.stream().noneMatch(image -> belongs(repository, image.getName()))) {
                 return Optional.empty();
             }
-            return Optional.of(images.stream()
+            return Optional.of(ListPage.of(images.stream()
                     .map(image -> ImageNames.tagOf(repository, image.getName()))
                     .flatMap(Optional::stream)
                     .sorted()
-                    .toList());
+                    .toList(), last, n));
         });
     }
 

@@ -50,12 +50,14 @@ class ContainerdManifests implements ManifestStore {
     private final LeaseManager leases;
     private final ManifestCache cache;
     private final TagCache tags;
+    private final ImageIndex images;
     private final long maxManifestSize;
     private final Duration leaseLifetime;
 
     ContainerdManifests(Stubs stubs, ContentIndex index, ContainerdBlobs blobs, LeaseManager leases,
-            ManifestCache cache, TagCache tags, RegistryConfig config) {
+            ManifestCache cache, TagCache tags, ImageIndex images, RegistryConfig config) {
         this.stubs = stubs;
+        this.images = images;
         this.cache = cache;
         this.tags = tags;
         this.index = index;
@@ -235,6 +237,7 @@ class ContainerdManifests implements ManifestStore {
                                 .setImage(image)
                                 .setUpdateMask(FieldMask.newBuilder().addPaths("target"))
                                 .build(), o)).replaceWithVoid())
+                .invoke(() -> images.added(List.of(name)))
                 .onFailure().transform(t -> GrpcErrors.map(t, ErrorCode.MANIFEST_UNKNOWN));
     }
 
@@ -271,6 +274,7 @@ class ContainerdManifests implements ManifestStore {
         DeleteImageRequest request = DeleteImageRequest.newBuilder().setName(name).setSync(sync).build();
         return Calls.<com.google.protobuf.Empty>unary(o -> stubs.images().delete(request, o))
                 .invoke(tags::invalidate)
+                .invoke(() -> images.removed(name))
                 .onFailure().transform(t -> GrpcErrors.map(t, ErrorCode.MANIFEST_UNKNOWN))
                 .replaceWithVoid();
     }

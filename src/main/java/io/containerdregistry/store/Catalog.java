@@ -2,15 +2,14 @@ package io.containerdregistry.store;
 
 import io.containerdregistry.oci.Repository;
 import io.smallrye.mutiny.Uni;
-import java.util.List;
 import java.util.Optional;
 
-/** Repositories and their tags, each list sorted. */
+/** Repositories and their tags, listed in order one page at a time. */
 public interface Catalog {
 
-    /** Every repository that holds at least one tag or pinned manifest. */
-    Uni<List<String>> repositories();
+    /** Repositories (those holding at least one tag or pinned manifest) after {@code last}, at most {@code n}. */
+    Uni<ListPage> repositories(String last, int n);
 
-    /** The repository's tags, or empty when the repository is unknown. */
-    Uni<Optional<List<String>>> tags(Repository repository);
+    /** The repository's tags after {@code last}, at most {@code n}; empty when the repository is unknown. */
+    Uni<Optional<ListPage>> tags(Repository repository, String last, int n);
 }

@@ -10,22 +10,24 @@ import io.containerdregistry.testing.ContainerdTestResource;
 import io.containerdregistry.testing.Registry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+/** Tag and catalog pages, answered from the in-memory image index (see {@link ListingWithoutIndexTest}). */
 @QuarkusTest
 @WithTestResource(ContainerdTestResource.class)
 class ListingRoutesTest {
     private static final String REPO = "listtest/app";
 
-    private static boolean pushed;
+    private static final Set<Class<?>> PUSHED = ConcurrentHashMap.newKeySet();
 
     @BeforeEach
     void pushTagsOnce() {
-        if (pushed) {
+        if (!PUSHED.add(getClass())) {
             return;
         }
-        pushed = true;
         for (String tag : new String[] {"c", "a", "b", "d"}) {
             Registry.pushImage(REPO, tag, "layer-" + tag);
         }
