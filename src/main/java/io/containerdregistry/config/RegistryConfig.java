@@ -1,5 +1,6 @@
 package io.containerdregistry.config;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
@@ -90,6 +91,21 @@ public interface RegistryConfig {
          */
         @WithDefault("32")
         int maxUploadsPerClient();
+
+        /**
+         * Largest request header block, in bytes (alias {@code MAX_HEADER_SIZE}): the header lines' names and values,
+         * each with its {@code ": "}. Larger ones are answered 431 with an OCI error. The HTTP layer's own limit,
+         * {@code quarkus.http.limits.max-header-size}, stays above it as a backstop.
+         */
+        @WithDefault("16K")
+        MemorySize maxHeaderSize();
+
+        /**
+         * Longest request line ({@code <method> <target> HTTP/1.1}), in bytes; longer ones are answered 414 with an
+         * OCI error. The HTTP layer's own limit, {@code quarkus.http.limits.max-initial-line-length}, stays above it.
+         */
+        @WithDefault("8192")
+        int maxRequestLine();
     }
 
     interface Uploads {
