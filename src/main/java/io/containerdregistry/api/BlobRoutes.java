@@ -4,6 +4,7 @@ import io.containerdregistry.mirror.MirrorPolicy;
 import io.containerdregistry.oci.ErrorCode;
 import io.containerdregistry.oci.ByteRange;
 import io.containerdregistry.oci.Digest;
+import io.containerdregistry.oci.Repository;
 import io.containerdregistry.peers.PeerFetcher;
 import io.containerdregistry.store.BlobStore;
 import io.vertx.core.http.HttpMethod;
@@ -36,15 +37,15 @@ class BlobRoutes {
 
     private void delete(RoutingContext rc) {
         deletes.requireAllowed();
-        scope.repository(rc, MirrorPolicy.Access.WRITE, ErrorCode.BLOB_UNKNOWN);
+        Repository repository = scope.repository(rc, MirrorPolicy.Access.WRITE, ErrorCode.BLOB_UNKNOWN);
         Digest digest = Digest.parse(rc.pathParam("digest"));
-        Async.then(rc, blobs.delete(digest), ignored -> rc.response().setStatusCode(202).end());
+        Async.then(rc, blobs.delete(repository, digest), ignored -> rc.response().setStatusCode(202).end());
     }
 
     private void serve(RoutingContext rc, boolean withBody) {
-        scope.repository(rc, MirrorPolicy.Access.DIGEST, ErrorCode.BLOB_UNKNOWN);
+        Repository repository = scope.repository(rc, MirrorPolicy.Access.DIGEST, ErrorCode.BLOB_UNKNOWN);
         Digest digest = Digest.parse(rc.pathParam("digest"));
-        Async.then(rc, blobs.stat(digest), info -> {
+        Async.then(rc, blobs.stat(repository, digest), info -> {
             ByteRange range = ByteRange.resolve(rc.request().getHeader("Range"), info.size());
             HttpServerResponse response = rc.response()
                     .putHeader("Docker-Content-Digest", digest.toString())

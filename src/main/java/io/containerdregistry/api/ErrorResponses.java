@@ -38,7 +38,12 @@ final class ErrorResponses {
             Connections.cut(rc);
             return;
         }
-        RegistryException error = toRegistry(rc);
+        answer(rc, toRegistry(rc));
+    }
+
+    /** Answers the request with the error, as the failure handler does (for handlers that refuse outside it). */
+    static void answer(RoutingContext rc, RegistryException error) {
+        HttpServerResponse response = rc.response();
         if (error.status() >= 500) {
             LOG.errorf(error.getCause() != null ? error.getCause() : error, "%s %s: %s",
                     rc.request().method(), rc.request().path(), error.detail());

@@ -3,9 +3,7 @@ package io.containerdregistry.api;
 import io.containerdregistry.mirror.MirrorPolicy;
 import io.containerdregistry.config.RegistryConfig;
 import io.containerdregistry.oci.Digest;
-import io.containerdregistry.oci.RegistryException;
 import io.containerdregistry.store.BlobStore;
-import io.smallrye.mutiny.Uni;
 import io.containerdregistry.oci.ErrorCode;
 import io.containerdregistry.oci.Repository;
 import io.containerdregistry.oci.UploadRange;
@@ -59,7 +57,7 @@ class UploadRoutes {
         if (digestParam != null) {
             Digest digest = Digest.parse(digestParam);
             String id = UUID.randomUUID().toString();
-            Async.then(rc, uploads.start(id).chain(() -> uploads.complete(id, null, body, digest)),
+            Async.then(rc, uploads.start(id).chain(() -> uploads.complete(repository, id, null, body, digest)),
                     size -> created(rc, repository, digest));
             return;
         }
@@ -78,7 +76,8 @@ class UploadRoutes {
     }
 
     /**
-     * Cross-repository mount: 201 when the blob is stored, else (or without {@code from}) a new upload session.
+     * Cross-repository mount: 201 when the blob is readable through {@code from}, and from then on through this
+     * repository too; else (or without {@code from}) a new upload session, as the spec asks.
      */
     private void mount(RoutingContext rc, Digest digest, String from) {
         Repository repository = scope.repository(rc, MirrorPolicy.Access.WRITE, ErrorCode.BLOB_UPLOAD_UNKNOWN);
@@ -86,18 +85,13 @@ class UploadRoutes {
             startSession(rc, repository);
             return;
         }
-        new Repository(from);
-        Async.then(rc, blobs.stat(digest).map(info -> true)
-                        .onFailure(RegistryException.class)
-                        .recoverWithUni(t -> ((RegistryException) t).code() == ErrorCode.BLOB_UNKNOWN
-                                ? Uni.createFrom().item(false) : Uni.createFrom().failure(t)),
-                stored -> {
-                    if (stored) {
-                        created(rc, repository, digest);
-                    } else {
-                        startSession(rc, repository);
-                    }
-                });
+        Async.then(rc, blobs.mount(digest, new Repository(from), repository), mounted -> {
+            if (mounted) {
+                created(rc, repository, digest);
+            } else {
+                startSession(rc, repository);
+            }
+        });
     }
 
     private void patch(RoutingContext rc) {
@@ -121,7 +115,7 @@ class UploadRoutes {
         Digest digest = Digest.parse(digestParam);
         String contentRange = request.getHeader("Content-Range");
         Long start = contentRange == null ? null : UploadRange.parse(contentRange).start();
-        Async.then(rc, uploads.complete(id, start, body, digest),
+        Async.then(rc, uploads.complete(repository, id, start, body, digest),
                 size -> created(rc, repository, digest));
     }
 

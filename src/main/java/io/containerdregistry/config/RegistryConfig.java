@@ -1,5 +1,6 @@
 package io.containerdregistry.config;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
@@ -29,6 +30,9 @@ public interface RegistryConfig {
 
     /** Serving containerd's mirror requests ({@code ?ns=<upstream host>}). */
     Mirror mirror();
+
+    /** Which repositories may read a blob or manifest. */
+    Isolation isolation();
 
     /** Whether {@code DELETE} of manifests, tags and blobs is allowed (alias {@code ALLOW_DELETE}). */
     @WithDefault("false")
@@ -87,6 +91,21 @@ public interface RegistryConfig {
          */
         @WithDefault("32")
         int maxUploadsPerClient();
+
+        /**
+         * Largest request header block, in bytes (alias {@code MAX_HEADER_SIZE}): the header lines' names and values,
+         * each with its {@code ": "}. Larger ones are answered 431 with an OCI error. The HTTP layer's own limit,
+         * {@code quarkus.http.limits.max-header-size}, stays above it as a backstop.
+         */
+        @WithDefault("16K")
+        MemorySize maxHeaderSize();
+
+        /**
+         * Longest request line ({@code <method> <target> HTTP/1.1}), in bytes; longer ones are answered 414 with an
+         * OCI error. The HTTP layer's own limit, {@code quarkus.http.limits.max-initial-line-length}, stays above it.
+         */
+        @WithDefault("8192")
+        int maxRequestLine();
     }
 
     interface Uploads {
@@ -137,6 +156,25 @@ public interface RegistryConfig {
         /** Whether mirror requests are read-only: pushes that carry {@code ?ns=} are refused. */
         @WithDefault("true")
         boolean readOnly();
+    }
+
+    interface Isolation {
+        /**
+         * Whether a blob or manifest is readable only through a repository that pushed it, mounted it or references
+         * it (alias {@code REPOSITORY_ISOLATION}). Membership is recorded in containerd's
+         * {@code containerd.io/distribution.source.<host>} content labels, which are written whether or not this is
+         * on; off, any stored content is readable through every repository.
+         */
+        @WithDefault("true")
+        boolean enabled();
+
+        /**
+         * The {@code <host>} of the {@code distribution.source} labels for repositories whose name does not start
+         * with a registry host (such as {@code team/app}). It must not itself look like a host (no {@code .} or
+         * {@code :}, not {@code localhost}), so that it never collides with a label containerd writes when it pulls.
+         */
+        @WithDefault("containerd-registry")
+        String nativeHost();
     }
 
     interface Listing {

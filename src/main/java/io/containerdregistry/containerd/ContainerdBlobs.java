@@ -2,6 +2,8 @@ package io.containerdregistry.containerd;
 
 import io.containerdregistry.oci.Digest;
 import io.containerdregistry.oci.ErrorCode;
+import io.containerdregistry.oci.RegistryException;
+import io.containerdregistry.oci.Repository;
 import io.containerdregistry.store.BlobInfo;
 import io.containerdregistry.store.BlobStore;
 import io.smallrye.mutiny.Uni;
@@ -12,25 +14,34 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Flow;
 
-/** Blobs are containerd content, keyed by digest. */
+/** Blobs are containerd content, keyed by digest; who may read them is {@link Readers}' decision. */
 @ApplicationScoped
 class ContainerdBlobs implements BlobStore {
     private final Stubs stubs;
-    private final ContentIndex index;
+    private final Readers readers;
     private final LeaseManager leases;
     private final Optional<Path> blobDir;
 
-    ContainerdBlobs(Stubs stubs, ContentIndex index, LeaseManager leases, ContainerdSocket socket) {
+    ContainerdBlobs(Stubs stubs, Readers readers, LeaseManager leases, ContainerdSocket socket) {
         this.stubs = stubs;
-        this.index = index;
+        this.readers = readers;
         this.leases = leases;
         this.blobDir = socket.contentDir().map(dir -> dir.resolve("blobs").resolve("sha256"));
     }
 
     @Override
-    public Uni<BlobInfo> stat(Digest digest) {
-        return index.info(digest, ErrorCode.BLOB_UNKNOWN)
+    public Uni<BlobInfo> stat(Repository repository, Digest digest) {
+        return readers.readable(repository, digest, ErrorCode.BLOB_UNKNOWN)
                 .map(info -> new BlobInfo(digest, info.getSize(), Digest.parse(info.getDigest())));
+    }
+
+    @Override
+    public Uni<Boolean> mount(Digest digest, Repository from, Repository to) {
+        return readers.readable(from, digest, ErrorCode.BLOB_UNKNOWN)
+                .chain(info -> readers.grant(to, info))
+                .replaceWith(true)
+                .onFailure(t -> t instanceof RegistryException e && e.code() == ErrorCode.BLOB_UNKNOWN)
+                .recoverWithItem(false);
     }
 
     @Override
@@ -44,14 +55,19 @@ class ContainerdBlobs implements BlobStore {
     }
 
     /**
-     * Releases a pushed blob: its upload lease goes and containerd collects garbage at once, so the blob disappears
+     * Takes the blob out of the repository. When no other repository holds it (or isolation is off), the pushed
+     * blob is released too: its upload lease goes and containerd collects garbage at once, so the blob disappears
      * unless a manifest still references it (then its GC labels keep it: nothing referenced is lost).
      */
     @Override
-    public Uni<Void> delete(Digest digest) {
-        return index.info(digest, ErrorCode.BLOB_UNKNOWN).chain(info -> {
-            String lease = info.getLabelsOrDefault(Labels.UPLOAD_LEASE, null);
-            return lease == null ? leases.collectGarbage() : leases.delete(lease, true);
-        });
+    public Uni<Void> delete(Repository repository, Digest digest) {
+        return readers.readable(repository, digest, ErrorCode.BLOB_UNKNOWN).chain(info ->
+                readers.revoke(repository, Digest.parse(info.getDigest())).chain(othersHoldIt -> {
+                    if (othersHoldIt && readers.enforced()) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    String lease = info.getLabelsOrDefault(Labels.UPLOAD_LEASE, null);
+                    return lease == null ? leases.collectGarbage() : leases.delete(lease, true);
+                }));
     }
 }

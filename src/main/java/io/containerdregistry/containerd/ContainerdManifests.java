@@ -30,38 +30,42 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 
 /**
  * Manifests are containerd content written byte-exact with GC labels that keep what they reference; tags are image
- * records {@code <repo>:<tag>}, and a manifest pushed by digest is pinned by a record {@code <repo>@<digest>}.
+ * records {@code <repo>:<tag>}, and a manifest pushed by digest is pinned by a record {@code <repo>@<digest>}. A
+ * manifest, and everything it references, is readable by digest through the repositories it was pushed to
+ * ({@link Readers}); a push may reference only content readable through its own repository.
  */
 @ApplicationScoped
 class ContainerdManifests implements ManifestStore {
     private final Stubs stubs;
     private final ContentIndex index;
-    private final ContainerdBlobs blobs;
+    private final Readers readers;
     private final LeaseManager leases;
-    private final ManifestCache cache;
+    private final ManifestBytes bytes;
     private final TagCache tags;
     private final ImageIndex images;
     private final long maxManifestSize;
     private final Duration leaseLifetime;
 
-    ContainerdManifests(Stubs stubs, ContentIndex index, ContainerdBlobs blobs, LeaseManager leases,
-            ManifestCache cache, TagCache tags, ImageIndex images, RegistryConfig config) {
+    ContainerdManifests(Stubs stubs, ContentIndex index, Readers readers, LeaseManager leases, ManifestBytes bytes,
+            TagCache tags, ImageIndex images, RegistryConfig config) {
         this.stubs = stubs;
+        this.bytes = bytes;
         this.images = images;
-        this.cache = cache;
         this.tags = tags;
         this.index = index;
-        this.blobs = blobs;
+        this.readers = readers;
         this.leases = leases;
         this.maxManifestSize = config.limits().maxManifestSize();
         this.leaseLifetime = config.uploads().leaseExpiration();
@@ -70,7 +74,7 @@ class ContainerdManifests implements ManifestStore {
     @Override
     public Uni<StoredManifest> get(Repository repository, Reference reference, boolean withBytes) {
         Uni<StoredManifest> resolved = reference.isDigest()
-                ? byDigest(reference.digest())
+                ? byDigest(repository, reference.digest())
                 : byTag(repository, reference.tag());
         return resolved.chain(found -> withBytes || found.mediaType() == null
                 ? withBytes(found)
@@ -96,8 +100,8 @@ class ContainerdManifests implements ManifestStore {
                 .invoke(found -> tags.put(name, found, generation));
     }
 
-    private Uni<StoredManifest> byDigest(Digest digest) {
-        return index.info(digest, ErrorCode.MANIFEST_UNKNOWN).map(info -> {
+    private Uni<StoredManifest> byDigest(Repository repository, Digest digest) {
+        return readers.readable(repository, digest, ErrorCode.MANIFEST_UNKNOWN).map(info -> {
             if (info.getSize() > maxManifestSize) {
                 throw ErrorCode.MANIFEST_UNKNOWN.exception(digest + " is not a manifest");
             }
@@ -110,12 +114,7 @@ class ContainerdManifests implements ManifestStore {
         if (found.size() > maxManifestSize) {
             throw ErrorCode.MANIFEST_UNKNOWN.exception(found.digest() + " is larger than a manifest may be");
         }
-        byte[] cached = cache.get(found.stored());
-        Uni<byte[]> bytes = cached != null
-                ? Uni.createFrom().item(cached)
-                : ContentBytes.read(blobs.read(found.stored(), 0, found.size()), found.size())
-                        .invoke(read -> cache.put(found.stored(), read));
-        return bytes.map(read -> {
+        return bytes.read(found.stored(), found.size()).map(read -> {
             String mediaType = found.mediaType() != null ? found.mediaType() : sniff(found.digest(), read).mediaType();
             return new StoredManifest(found.digest(), found.stored(), mediaType, found.size(), read);
         });
@@ -137,9 +136,10 @@ class ContainerdManifests implements ManifestStore {
         Set<String> names = new LinkedHashSet<>();
         names.add(ImageNames.of(repository, reference));
         extraTags.forEach(tag -> names.add(ImageNames.tag(repository, tag)));
-        return storedDigests(manifest)
+        return requiredContent(repository, manifest)
                 .call(() -> leases.create(leaseId, leaseLifetime))
-                .chain(stored -> write(leaseId, content, labels(manifest, content, stored)))
+                .call(required -> write(leaseId, repository, content, labels(manifest, content, storedDigests(required))))
+                .call(required -> grantAll(repository, required.values()))
                 .chain(() -> pointAll(List.copyOf(names), content))
                 .invoke(tags::invalidate)
                 .call(() -> leases.delete(leaseId))
@@ -148,26 +148,43 @@ class ContainerdManifests implements ManifestStore {
     }
 
     /**
-     * Checks that everything the manifest requires is stored ({@code MANIFEST_BLOB_UNKNOWN} otherwise) and maps each
-     * referenced digest to the sha256 digest it is stored under.
+     * Checks that everything the manifest requires is stored and readable through the repository
+     * ({@code MANIFEST_BLOB_UNKNOWN} otherwise: a manifest cannot make another repository's content readable) and
+     * gives each referenced digest's content info.
      */
-    private Uni<Map<Digest, Digest>> storedDigests(Manifest manifest) {
+    private Uni<Map<Digest, Info>> requiredContent(Repository repository, Manifest manifest) {
         List<Digest> required = manifest.requiredContent().stream()
                 .map(io.containerdregistry.oci.Descriptor::digest).distinct().toList();
         if (required.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
         List<Uni<Info>> checks = required.stream()
-                .map(d -> index.info(d, ErrorCode.MANIFEST_BLOB_UNKNOWN)
+                .map(d -> readers.readable(repository, d, ErrorCode.MANIFEST_BLOB_UNKNOWN)
                         .onFailure(RegistryException.class).transform(t -> missing((RegistryException) t, d)))
                 .toList();
         return Uni.join().all(checks).andFailFast().map(infos -> {
-            Map<Digest, Digest> stored = new LinkedHashMap<>();
+            Map<Digest, Info> found = new LinkedHashMap<>();
             for (int i = 0; i < required.size(); i++) {
-                stored.put(required.get(i), Digest.parse(infos.get(i).getDigest()));
+                found.put(required.get(i), infos.get(i));
             }
-            return stored;
+            return found;
         });
+    }
+
+    /** Each referenced digest mapped to the sha256 digest it is stored under. */
+    private static Map<Digest, Digest> storedDigests(Map<Digest, Info> required) {
+        Map<Digest, Digest> stored = new LinkedHashMap<>();
+        required.forEach((digest, info) -> stored.put(digest, Digest.parse(info.getDigest())));
+        return stored;
+    }
+
+    /** Lists the repository on every referenced content that does not list it yet. */
+    private Uni<Void> grantAll(Repository repository, Collection<Info> required) {
+        if (required.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return Uni.join().all(required.stream().map(info -> readers.grant(repository, info)).toList())
+                .andFailFast().replaceWithVoid();
     }
 
     private static RegistryException missing(RegistryException e, Digest digest) {
@@ -203,18 +220,24 @@ class ContainerdManifests implements ManifestStore {
         return labels;
     }
 
-    /** Writes the manifest bytes under the lease; if they are already stored, makes sure they carry the labels. */
-    private Uni<Void> write(String leaseId, StoredManifest content, Map<String, String> labels) {
+    /**
+     * Writes the manifest bytes under the lease, readable through the repository; if they are already stored, makes
+     * sure they carry the labels and adds the repository to them.
+     */
+    private Uni<Void> write(String leaseId, Repository repository, StoredManifest content, Map<String, String> labels) {
         String ref = "manifest-" + content.stored().encoded() + "-" + UUID.randomUUID();
+        Map<String, String> created = new LinkedHashMap<>(labels);
+        created.putAll(readers.initialLabels(repository));
         return Uni.createFrom()
                 .completionStage(() -> IngestWriter.open(Stubs.leased(stubs.contentStream(), leaseId), ref,
                                 content.size(), content.stored().toString())
                         .thenCompose(writer -> writer.write(ByteString.copyFrom(content.bytes()))
-                                .thenCompose(ack -> writer.commit(content.stored().toString(), labels))
+                                .thenCompose(ack -> writer.commit(content.stored().toString(), created))
                                 .whenComplete((digest, error) -> writer.close())))
                 .replaceWithVoid()
                 .onFailure(t -> GrpcErrors.is(t, Status.Code.ALREADY_EXISTS))
-                .recoverWithUni(() -> index.label(content.stored(), labels))
+                .recoverWithUni(() -> index.label(content.stored(), labels)
+                        .chain(() -> readers.grant(repository, content.stored())))
                 .onFailure().transform(t -> GrpcErrors.map(t, ErrorCode.MANIFEST_INVALID));
     }
 
@@ -246,13 +269,14 @@ class ContainerdManifests implements ManifestStore {
         if (!reference.isDigest()) {
             return deleteRecord(ImageNames.tag(repository, reference.tag()), true);
         }
-        return index.info(reference.digest(), ErrorCode.MANIFEST_UNKNOWN).chain(info -> {
+        return readers.readable(repository, reference.digest(), ErrorCode.MANIFEST_UNKNOWN).chain(info -> {
             String filter = "name~=" + ContainerdCatalog.namePrefix(repository)
                     + ",target.digest==" + Filters.quote(info.getDigest());
             return Calls.<ListImagesResponse>unary(o -> stubs.images().list(
                             ListImagesRequest.newBuilder().addFilters(filter).build(), o))
                     .onFailure().transform(t -> GrpcErrors.map(t, ErrorCode.MANIFEST_UNKNOWN))
-                    .chain(response -> deleteRecords(response.getImagesList().stream().map(Image::getName).toList()));
+                    .chain(response -> deleteRecords(response.getImagesList().stream().map(Image::getName).toList()))
+                    .call(() -> readers.revoke(repository, Digest.parse(info.getDigest())));
         });
     }
 
@@ -279,26 +303,34 @@ class ContainerdManifests implements ManifestStore {
                 .replaceWithVoid();
     }
 
+    /** The referrers readable through the repository: another repository's referrers of the same subject are not listed. */
     @Override
     public Uni<List<Referrer>> referrers(Repository repository, Digest subject) {
         return index.withLabel(Labels.SUBJECT, subject.toString()).chain(found -> {
             if (found.isEmpty()) {
                 return Uni.createFrom().item(List.<Referrer>of());
             }
-            List<Uni<Referrer>> reads = found.stream().map(this::referrer).toList();
+            List<Uni<Referrer>> reads = found.stream().map(info -> referrer(repository, info)).toList();
             return Uni.join().all(reads).andFailFast().map(list -> {
-                List<Referrer> sorted = new ArrayList<>(list);
+                List<Referrer> sorted = new ArrayList<>(list.stream().filter(Objects::nonNull).toList());
                 sorted.sort(Comparator.comparing(r -> r.digest().toString()));
                 return sorted;
             });
         });
     }
 
-    /** A referrer's descriptor; its annotations come from its own bytes. */
-    private Uni<Referrer> referrer(Info info) {
+    /** A referrer's descriptor, or null when it is not readable through the repository. */
+    private Uni<Referrer> referrer(Repository repository, Info info) {
         Digest stored = Digest.parse(info.getDigest());
-        return ContentBytes.read(blobs.read(stored, 0, info.getSize()), info.getSize()).map(bytes -> {
-            Manifest manifest = sniff(stored, bytes);
+        return readers.mayRead(repository, stored, info).chain(allowed -> allowed
+                ? referrer(info, stored)
+                : Uni.createFrom().nullItem());
+    }
+
+    /** A referrer's descriptor; its annotations come from its own bytes. */
+    private Uni<Referrer> referrer(Info info, Digest stored) {
+        return bytes.read(stored, info.getSize()).map(read -> {
+            Manifest manifest = sniff(stored, read);
             String mediaType = info.getLabelsOrDefault(Labels.MEDIA_TYPE, manifest.mediaType());
             return new Referrer(mediaType, stored, info.getSize(), manifest.effectiveArtifactType(),
                     manifest.annotations());

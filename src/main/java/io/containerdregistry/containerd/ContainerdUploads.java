@@ -7,6 +7,7 @@ import io.containerdregistry.containerd.api.content.StatusResponse;
 import io.containerdregistry.oci.Digest;
 import io.containerdregistry.oci.ErrorCode;
 import io.containerdregistry.oci.RegistryException;
+import io.containerdregistry.oci.Repository;
 import io.containerdregistry.oci.UploadRange;
 import io.containerdregistry.store.UploadStore;
 import io.grpc.Status;
@@ -15,6 +16,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Flow;
@@ -24,8 +26,9 @@ import java.util.function.BiFunction;
  * Upload sessions as containerd ingests: session {@code <id>} is ingest {@code upload-<id>} under lease
  * {@code upload-<id>}, whose {@code containerd.io/gc.expire} label ends the session. The offset always comes from
  * containerd (the ingest's status, or the write stream's own answer), so nothing is lost when the registry restarts;
- * {@link UploadSessions} only spares round trips. The lease outlives the commit, keeping the new blob
- * until a manifest references it or the lease expires.
+ * {@link UploadSessions} only spares round trips. The lease outlives the commit, keeping the new blob until a
+ * manifest references it or the lease expires. A completed upload makes the blob readable through the repository it
+ * was completed in, also when containerd already held the content.
  */
 @ApplicationScoped
 class ContainerdUploads implements UploadStore {
@@ -33,16 +36,18 @@ class ContainerdUploads implements UploadStore {
     private final LeaseManager leases;
     private final ContentIndex index;
     private final ContainerdBlobs blobs;
+    private final Readers readers;
     private final UploadSessions sessions;
     private final Duration lifetime;
     private final long maxBlobSize;
 
-    ContainerdUploads(Stubs stubs, LeaseManager leases, ContentIndex index, ContainerdBlobs blobs,
+    ContainerdUploads(Stubs stubs, LeaseManager leases, ContentIndex index, ContainerdBlobs blobs, Readers readers,
             UploadSessions sessions, RegistryConfig config) {
         this.stubs = stubs;
         this.leases = leases;
         this.index = index;
         this.blobs = blobs;
+        this.readers = readers;
         this.sessions = sessions;
         this.lifetime = config.uploads().leaseExpiration();
         this.maxBlobSize = config.limits().maxBlobSize().orElse(Long.MAX_VALUE);
@@ -72,10 +77,11 @@ class ContainerdUploads implements UploadStore {
     }
 
     @Override
-    public Uni<Long> complete(String uploadId, Long expectedStart, Flow.Publisher<ByteBuffer> body, Digest digest) {
+    public Uni<Long> complete(Repository repository, String uploadId, Long expectedStart,
+            Flow.Publisher<ByteBuffer> body, Digest digest) {
         String algorithm = digest.isSha256() ? null : digest.algorithm();
         return withWriter(uploadId, expectedStart, body, algorithm, false,
-                (writer, streamed) -> commit(uploadId, writer, digest, streamed))
+                (writer, streamed) -> commit(repository, uploadId, writer, digest, streamed))
                 .invoke(() -> sessions.complete(uploadId));
     }
 
@@ -180,16 +186,22 @@ class ContainerdUploads implements UploadStore {
      * Commits the ingest. sha256 is checked by containerd itself. Any other algorithm is checked here: against the
      * digests computed while streaming when the whole blob passed in this request (nothing is committed on a
      * mismatch), else by reading the committed content back (and removing it on a mismatch); the content is then
-     * labelled with that digest so lookups by it find the sha256 content.
+     * labelled with that digest so lookups by it find the sha256 content. New content is committed with the
+     * repository in its source label; content that was already stored (containerd verified the bytes all the same)
+     * gets the repository added to it.
      */
-    private Uni<Long> commit(String uploadId, IngestWriter writer, Digest digest, StreamedDigests streamed) {
+    private Uni<Long> commit(Repository repository, String uploadId, IngestWriter writer, Digest digest,
+            StreamedDigests streamed) {
         long size = writer.offset();
-        Map<String, String> labels = Map.of(Labels.UPLOAD_LEASE, ref(uploadId));
+        Map<String, String> labels = new HashMap<>(readers.initialLabels(repository));
+        labels.put(Labels.UPLOAD_LEASE, ref(uploadId));
         if (digest.isSha256()) {
             return Uni.createFrom().completionStage(() -> writer.commit(digest.toString(), labels))
-                    .replaceWith(size)
-                    .onFailure(t -> GrpcErrors.is(t, Status.Code.ALREADY_EXISTS)).recoverWithItem(size)
-                    .onFailure().transform(GrpcErrors::mapCommit);
+                    .replaceWithVoid()
+                    .onFailure(t -> GrpcErrors.is(t, Status.Code.ALREADY_EXISTS))
+                    .recoverWithUni(() -> readers.grant(repository, digest))
+                    .onFailure().transform(GrpcErrors::mapCommit)
+                    .replaceWith(size);
         }
         if (streamed != null && !streamed.other().equals(digest)) {
             throw ErrorCode.DIGEST_INVALID.exception("content is " + streamed.other() + ", not " + digest);
@@ -203,8 +215,11 @@ class ContainerdUploads implements UploadStore {
                 .chain(committed -> streamed != null
                         ? Uni.createFrom().item(committed)
                         : verifyStored(committed, digest, size))
-                .chain(committed -> index.label(committed.digest(), Map.of(Labels.digestLabel(digest.algorithm()),
+                .call(committed -> index.label(committed.digest(), Map.of(Labels.digestLabel(digest.algorithm()),
                         digest.toString())))
+                .call(committed -> committed.created()
+                        ? Uni.createFrom().voidItem()
+                        : readers.grant(repository, committed.digest()))
                 .replaceWith(size);
     }
 

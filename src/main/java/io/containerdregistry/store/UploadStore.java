@@ -1,6 +1,7 @@
 package io.containerdregistry.store;
 
 import io.containerdregistry.oci.Digest;
+import io.containerdregistry.oci.Repository;
 import io.smallrye.mutiny.Uni;
 import java.nio.ByteBuffer;
 import java.util.concurrent.Flow;
@@ -24,10 +25,12 @@ public interface UploadStore {
     Uni<Long> append(String uploadId, Long expectedStart, Flow.Publisher<ByteBuffer> body);
 
     /**
-     * Appends the (possibly empty) final body and commits the session as the given digest. Fails with
-     * {@code DIGEST_INVALID} when the content does not match. Returns the blob's size.
+     * Appends the (possibly empty) final body and commits the session as the given digest, readable through the
+     * repository (also when the content was already stored). Fails with {@code DIGEST_INVALID} when the content does
+     * not match. Returns the blob's size.
      */
-    Uni<Long> complete(String uploadId, Long expectedStart, Flow.Publisher<ByteBuffer> body, Digest digest);
+    Uni<Long> complete(Repository repository, String uploadId, Long expectedStart, Flow.Publisher<ByteBuffer> body,
+            Digest digest);
 
     /** Cancels the session and drops what it held. */
     Uni<Void> cancel(String uploadId);

@@ -36,10 +36,15 @@ class ContentManagementConformanceTest {
     }
 
     private static String[] image() {
+        return image(REPO);
+    }
+
+    /** Config and layer pushed to {@code repo} (a manifest may reference only what its repository can read). */
+    private static String[] image(String repo) {
         String config = "{\"u\":\"" + unique() + "\"}";
         String layer = "layer " + unique();
-        String configDigest = Registry.pushBlob(REPO, config);
-        String layerDigest = Registry.pushBlob(REPO, layer);
+        String configDigest = Registry.pushBlob(repo, config);
+        String layerDigest = Registry.pushBlob(repo, layer);
         String body = Registry.manifest(configDigest, config.length(), layerDigest + "=" + layer.length());
         return new String[] {body, configDigest, layerDigest};
     }
@@ -101,6 +106,32 @@ class ContentManagementConformanceTest {
     }
 
     @Test
+    void deletingABlobFromOneRepositoryLeavesItReadableThroughTheOthers() {
+        String content = "shared then deleted " + unique();
+        String digest = Registry.pushBlob(REPO + "-a", content);
+        Registry.pushBlob(REPO + "-b", content);
+        given().delete("/v2/" + REPO + "-a/blobs/" + digest).then().statusCode(202);
+        given().head("/v2/" + REPO + "-a/blobs/" + digest).then().statusCode(404);
+        given().head("/v2/" + REPO + "-b/blobs/" + digest).then().statusCode(200);
+        assertTrue(stored(digest), "still held for the other repository");
+        given().delete("/v2/" + REPO + "-b/blobs/" + digest).then().statusCode(202);
+        given().head("/v2/" + REPO + "-b/blobs/" + digest).then().statusCode(404);
+    }
+
+    @Test
+    void deletingThroughARepositoryThatCannotReadTheContentIs404AndKeepsIt() {
+        String[] image = image();
+        String manifest = Registry.putManifest(REPO, "kept", Registry.OCI_MANIFEST, image[0]);
+        given().delete("/v2/conformance/intruder/blobs/" + image[2]).then().statusCode(404)
+                .body("errors[0].code", equalTo("BLOB_UNKNOWN"));
+        given().delete("/v2/conformance/intruder/manifests/" + manifest).then().statusCode(404)
+                .body("errors[0].code", equalTo("MANIFEST_UNKNOWN"));
+        given().head("/v2/" + REPO + "/blobs/" + image[2]).then().statusCode(200);
+        given().head("/v2/" + REPO + "/manifests/" + manifest).then().statusCode(200);
+        assertTrue(stored(image[2]) && stored(manifest));
+    }
+
+    @Test
     void garbageCollectionAfterDeletesRemovesExactlyTheUnreferencedContent() {
         String[] image = image();
         String manifest = Registry.putManifest(REPO, "gc", Registry.OCI_MANIFEST, image[0]);
@@ -128,7 +159,7 @@ class ContentManagementConformanceTest {
     @Test
     void repositoryPushedByDigestOnlyIsListedAndSurvivesGarbageCollection() {
         String repo = "conformance/digest-only-" + unique().substring(0, 8);
-        String body = image()[0];
+        String body = image(repo)[0];
         String digest = Digest.sha256Of(body.getBytes(StandardCharsets.UTF_8)).toString();
         Registry.putManifest(repo, digest, Registry.OCI_MANIFEST, body);
         Ctr.collectGarbage(Path.of(socket), "default");
@@ -141,7 +172,7 @@ class ContentManagementConformanceTest {
     @Test
     void pageSizeIsCappedToTheConfiguredMaximum() {
         for (String tag : new String[] {"p1", "p2", "p3", "p4"}) {
-            Registry.putManifest("conformance/paged", tag, Registry.OCI_MANIFEST, image()[0]);
+            Registry.putManifest("conformance/paged", tag, Registry.OCI_MANIFEST, image("conformance/paged")[0]);
         }
         given().get("/v2/conformance/paged/tags/list?n=100").then().statusCode(200)
                 .body("tags.size()", equalTo(3))

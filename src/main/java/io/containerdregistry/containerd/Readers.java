@@ -1,0 +1,205 @@
+package io.containerdregistry.containerd;
+
+import io.containerdregistry.config.RegistryConfig;
+import io.containerdregistry.containerd.api.content.Info;
+import io.containerdregistry.containerd.api.images.Image;
+import io.containerdregistry.containerd.api.images.ListImagesRequest;
+import io.containerdregistry.containerd.api.images.ListImagesResponse;
+import io.containerdregistry.oci.Descriptor;
+import io.containerdregistry.oci.Digest;
+import io.containerdregistry.oci.ErrorCode;
+import io.containerdregistry.oci.Manifest;
+import io.containerdregistry.oci.RegistryException;
+import io.containerdregistry.oci.Repository;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Which repositories may read a blob or manifest: those its {@code distribution.source} labels list
+ * ({@link SourceLabels}), and those with an image record whose manifest, or an index's child manifest, references it.
+ * A repository found by that second, slower check is added to the labels, so its next read needs no more than the
+ * content's {@code Info}, which every read asks for anyway.
+ *
+ * <p>Labels are read, changed and written back one update at a time per content in this process
+ * ({@link KeyedSerial}), so concurrent pushes never drop a repository. Another process writing the same label at the
+ * same instant (containerd's own pull, a second registry on the same containerd) can still overwrite an addition;
+ * the reference check then still finds every repository whose manifests reference the content.
+ */
+@ApplicationScoped
+class Readers {
+    /** The most manifests one reference check reads (image records' targets first, newest first, then children). */
+    static final int MAX_MANIFESTS_SCANNED = 256;
+
+    private final Stubs stubs;
+    private final ContentIndex index;
+    private final ManifestBytes manifests;
+    private final KeyedSerial serial = new KeyedSerial();
+    private final boolean enforced;
+    private final String nativeHost;
+    private final long maxManifestSize;
+
+    Readers(Stubs stubs, ContentIndex index, ManifestBytes manifests, RegistryConfig config) {
+        this.stubs = stubs;
+        this.index = index;
+        this.manifests = manifests;
+        this.enforced = config.isolation().enabled();
+        this.nativeHost = requireNativeHost(config.isolation().nativeHost());
+        this.maxManifestSize = config.limits().maxManifestSize();
+    }
+
+    static String requireNativeHost(String host) {
+        if (!host.matches("[a-z0-9]+(-[a-z0-9]+)*") || SourceLabels.isHost(host)) {
+            throw new IllegalArgumentException("registry.isolation.native-host must be lower-case letters, digits"
+                    + " and inner dashes, and not localhost, got " + host);
+        }
+        return host;
+    }
+
+    /** Whether the labels decide who reads; when off, stored content is readable through every repository. */
+    boolean enforced() {
+        return enforced;
+    }
+
+    SourceLabels.Source source(Repository repository) {
+        return SourceLabels.of(repository.name(), nativeHost);
+    }
+
+    /** The label that content committed through the repository starts with. */
+    Map<String, String> initialLabels(Repository repository) {
+        SourceLabels.Source source = source(repository);
+        return Map.of(source.key(), source.path());
+    }
+
+    /**
+     * The content's info when it is stored and readable through the repository. Content that is not readable fails
+     * with {@code notFound} exactly as content that is not stored, so its existence does not show.
+     */
+    Uni<Info> readable(Repository repository, Digest digest, ErrorCode notFound) {
+        return index.info(digest, notFound)
+                .onFailure(t -> t instanceof RegistryException e && e.code() == notFound)
+                .transform(t -> unknown(repository, digest, notFound))
+                .chain(info -> mayRead(repository, digest, info).map(allowed -> {
+                    if (!allowed) {
+                        throw unknown(repository, digest, notFound);
+                    }
+                    return info;
+                }));
+    }
+
+    private static RegistryException unknown(Repository repository, Digest digest, ErrorCode notFound) {
+        return notFound.exception(digest + " is not stored in " + repository.name());
+    }
+
+    /** Whether the repository may read the content {@code info} describes, which was asked for as {@code requested}. */
+    Uni<Boolean> mayRead(Repository repository, Digest requested, Info info) {
+        if (!enforced || SourceLabels.lists(info.getLabelsMap(), source(repository))) {
+            return Uni.createFrom().item(true);
+        }
+        Digest stored = Digest.parse(info.getDigest());
+        return references(repository, Set.copyOf(List.of(requested, stored))).call(found -> found
+                ? grant(repository, stored).onFailure().recoverWithNull()
+                : Uni.createFrom().voidItem());
+    }
+
+    /** Lists the repository on the content {@code known} describes, unless it is listed already. */
+    Uni<Void> grant(Repository repository, Info known) {
+        if (SourceLabels.lists(known.getLabelsMap(), source(repository))) {
+            return Uni.createFrom().voidItem();
+        }
+        return grant(repository, Digest.parse(known.getDigest()));
+    }
+
+    /** Lists the repository on the stored content. */
+    Uni<Void> grant(Repository repository, Digest stored) {
+        SourceLabels.Source source = source(repository);
+        return serial.run(stored.toString(), () -> index.info(stored, ErrorCode.BLOB_UNKNOWN).chain(info -> {
+            Map<String, String> changes = SourceLabels.adding(info.getLabelsMap(), source);
+            return changes.isEmpty() ? Uni.createFrom().voidItem() : index.label(stored, changes);
+        }));
+    }
+
+    /**
+     * Takes the repository off the stored content's labels. Answers whether other repositories are still listed
+     * (false when the content is gone).
+     */
+    Uni<Boolean> revoke(Repository repository, Digest stored) {
+        SourceLabels.Source source = source(repository);
+        return serial.run(stored.toString(), () -> index.info(stored, ErrorCode.BLOB_UNKNOWN).chain(info -> {
+            Map<String, String> changes = SourceLabels.removing(info.getLabelsMap(), source);
+            boolean others = SourceLabels.listsOthers(info.getLabelsMap(), source);
+            Uni<Void> write = changes.isEmpty() ? Uni.createFrom().voidItem() : index.label(stored, changes);
+            return write.replaceWith(others);
+        })).onFailure(t -> t instanceof RegistryException e && e.code() == ErrorCode.BLOB_UNKNOWN)
+                .recoverWithItem(false);
+    }
+
+    /**
+     * Whether an image record of the repository targets one of {@code wanted}, or targets a manifest that (itself or
+     * through an index's child manifests) references one. Reads at most {@link #MAX_MANIFESTS_SCANNED} manifests.
+     */
+    Uni<Boolean> references(Repository repository, Set<Digest> wanted) {
+        ListImagesRequest request = ListImagesRequest.newBuilder()
+                .addFilters("name~=" + ContainerdCatalog.namePrefix(repository)).build();
+        return Calls.<ListImagesResponse>unary(o -> stubs.images().list(request, o))
+                .onFailure().transform(t -> GrpcErrors.map(t, ErrorCode.UNKNOWN))
+                .chain(response -> {
+                    Deque<Target> queue = new ArrayDeque<>();
+                    Set<Digest> seen = new HashSet<>();
+                    response.getImagesList().stream()
+                            .sorted(Comparator.comparingLong((Image image) -> image.getUpdatedAt().getSeconds())
+                                    .reversed())
+                            .map(image -> new Target(Digest.parse(image.getTarget().getDigest()),
+                                    image.getTarget().getSize()))
+                            .filter(target -> seen.add(target.digest()))
+                            .forEach(queue::add);
+                    return scan(queue, seen, wanted, MAX_MANIFESTS_SCANNED);
+                });
+    }
+
+    private record Target(Digest digest, long size) {
+    }
+
+    private Uni<Boolean> scan(Deque<Target> queue, Set<Digest> seen, Set<Digest> wanted, int budget) {
+        Target next = queue.poll();
+        if (next == null || budget == 0) {
+            return Uni.createFrom().item(false);
+        }
+        if (wanted.contains(next.digest())) {
+            return Uni.createFrom().item(true);
+        }
+        if (next.size() <= 0 || next.size() > maxManifestSize || !next.digest().isSha256()) {
+            return scan(queue, seen, wanted, budget);
+        }
+        return manifests.read(next.digest(), next.size())
+                .map(Readers::parse)
+                .onFailure().recoverWithNull()
+                .chain(manifest -> {
+                    if (manifest != null) {
+                        for (Descriptor descriptor : manifest.requiredContent()) {
+                            if (wanted.contains(descriptor.digest())) {
+                                return Uni.createFrom().item(true);
+                            }
+                        }
+                        manifest.manifests().stream()
+                                .filter(child -> seen.add(child.digest()))
+                                .forEach(child -> queue.add(new Target(child.digest(), child.size())));
+                    }
+                    return scan(queue, seen, wanted, budget - 1);
+                });
+    }
+
+    private static Manifest parse(byte[] bytes) {
+        try {
+            return Manifest.parse(bytes, null);
+        } catch (RegistryException e) {
+            return null;
+        }
+    }
+}
