@@ -1,15 +1,19 @@
 package io.containerdregistry.peers;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The peer meters: {@code registry_peer_hits_total} (misses served by a peer), {@code registry_peer_misses_total}
  * (misses no peer could serve), {@code registry_peer_bytes_total} (bytes streamed from peers) and
- * {@code registry_peer_lookup_seconds} (finding the holders of a digest).
+ * {@code registry_peer_lookup_seconds} (finding the holders of a digest), {@code registry_peer_joined_total} (misses
+ * that joined a fetch already running for the same content) and the gauge {@code registry_peer_spool_bytes} (disk
+ * the shared fetches hold).
  */
 @ApplicationScoped
 class PeerMetrics {
@@ -17,14 +21,26 @@ class PeerMetrics {
     private final Counter misses;
     private final Counter bytes;
     private final Timer lookup;
+    private final Counter joined;
+    private final MeterRegistry registry;
 
     PeerMetrics(MeterRegistry registry) {
+        this.registry = registry;
         hits = Counter.builder("registry.peer.hits").description("local misses served by a peer").register(registry);
         misses = Counter.builder("registry.peer.misses").description("local misses no peer could serve")
                 .register(registry);
         bytes = Counter.builder("registry.peer.bytes").description("bytes streamed from peers").register(registry);
         lookup = Timer.builder("registry.peer.lookup").description("time to find the peers that hold content")
                 .register(registry);
+        joined = Counter.builder("registry.peer.joined")
+                .description("local misses that joined a peer fetch already running for the same content")
+                .register(registry);
+    }
+
+    /** Reports the shared fetches' disk use, which {@code reserved} counts. */
+    void spool(AtomicLong reserved) {
+        Gauge.builder("registry.peer.spool", reserved, AtomicLong::get).strongReference(true).baseUnit("bytes")
+                .description("disk held by shared peer fetches").register(registry);
     }
 
     void hit() {
@@ -33,6 +49,10 @@ class PeerMetrics {
 
     void miss() {
         misses.increment();
+    }
+
+    void joined() {
+        joined.increment();
     }
 
     void bytes(long count) {
