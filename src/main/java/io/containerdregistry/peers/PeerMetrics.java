@@ -6,14 +6,15 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The peer meters: {@code registry_peer_hits_total} (misses served by a peer), {@code registry_peer_misses_total}
  * (misses no peer could serve), {@code registry_peer_bytes_total} (bytes streamed from peers) and
  * {@code registry_peer_lookup_seconds} (finding the holders of a digest), {@code registry_peer_joined_total} (misses
- * that joined a fetch already running for the same content) and the gauge {@code registry_peer_spool_bytes} (disk
- * the shared fetches hold).
+ * that joined a fetch already running for the same content), and the gauges {@code registry_peer_members} (peers
+ * known now) and {@code registry_peer_spool_bytes} (disk the shared fetches hold).
  */
 @ApplicationScoped
 class PeerMetrics {
@@ -22,6 +23,7 @@ class PeerMetrics {
     private final Counter bytes;
     private final Timer lookup;
     private final Counter joined;
+    private final AtomicInteger members = new AtomicInteger();
     private final MeterRegistry registry;
 
     PeerMetrics(MeterRegistry registry) {
@@ -35,6 +37,8 @@ class PeerMetrics {
         joined = Counter.builder("registry.peer.joined")
                 .description("local misses that joined a peer fetch already running for the same content")
                 .register(registry);
+        Gauge.builder("registry.peer.members", members, AtomicInteger::get).strongReference(true)
+                .description("peers known now, this node not counted").register(registry);
     }
 
     /** Reports the shared fetches' disk use, which {@code reserved} counts. */
@@ -49,6 +53,10 @@ class PeerMetrics {
 
     void miss() {
         misses.increment();
+    }
+
+    void members(int count) {
+        members.set(count);
     }
 
     void joined() {
