@@ -4,8 +4,11 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -25,6 +28,7 @@ class PeerMetrics {
     private final Counter joined;
     private final AtomicInteger members = new AtomicInteger();
     private final MeterRegistry registry;
+    private final List<Gauge> gauges = new CopyOnWriteArrayList<>();
 
     PeerMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -37,14 +41,23 @@ class PeerMetrics {
         joined = Counter.builder("registry.peer.joined")
                 .description("local misses that joined a peer fetch already running for the same content")
                 .register(registry);
-        Gauge.builder("registry.peer.members", members, AtomicInteger::get).strongReference(true)
-                .description("peers known now, this node not counted").register(registry);
+        gauges.add(Gauge.builder("registry.peer.members", members, AtomicInteger::get).strongReference(true)
+                .description("peers known now, this node not counted").register(registry));
     }
 
     /** Reports the shared fetches' disk use, which {@code reserved} counts. */
     void spool(AtomicLong reserved) {
-        Gauge.builder("registry.peer.spool", reserved, AtomicLong::get).strongReference(true).baseUnit("bytes")
-                .description("disk held by shared peer fetches").register(registry);
+        gauges.add(Gauge.builder("registry.peer.spool", reserved, AtomicLong::get).strongReference(true)
+                .baseUnit("bytes").description("disk held by shared peer fetches").register(registry));
+    }
+
+    /**
+     * Removes the gauges: the injected registry may outlive this bean (a restart in the same JVM, as in tests), and
+     * a gauge left behind would go on reading this instance's numbers instead of the next one's.
+     */
+    @PreDestroy
+    void close() {
+        gauges.forEach(registry::remove);
     }
 
     void hit() {

@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
@@ -41,6 +40,7 @@ class SharedFetches {
     private final Path dir;
     private final long maxSize;
     private final AtomicLong reserved = new AtomicLong();
+    private final AtomicLong files = new AtomicLong();
     private final Map<String, SharedFetch> running = new ConcurrentHashMap<>();
     private volatile boolean enabled;
 
@@ -173,7 +173,7 @@ class SharedFetches {
     }
 
     Path newPath() {
-        return dir.resolve("fetch-" + UUID.randomUUID() + ".part");
+        return dir.resolve("fetch-" + files.incrementAndGet() + ".part");
     }
 
     Vertx vertx() {

@@ -78,6 +78,10 @@ final class SpoolReader {
         if (finished || busy || fetch == null) {
             return;
         }
+        if (out.closed()) {
+            finish(); // the client went away (its close handler may not have run yet)
+            return;
+        }
         SharedFetch.View view = fetch.view();
         if (!started) {
             switch (view.state()) {

@@ -142,7 +142,7 @@ class SharedFetchTest {
 
     @Test
     void aClientThatDoesNotReadHoldsUpNeitherTheFetchNorTheOthers() throws Exception {
-        byte[] content = random(8 * MIB, 2);
+        byte[] content = random(32 * MIB, 2); // more than the socket buffers and the HTTP client take in
         Digest digest = FakePeers.holder.hold(content);
         Held held = holdOpen(digest, 0);
         HttpResponse<InputStream> stalled = held.first(); // reads nothing until the other is done
