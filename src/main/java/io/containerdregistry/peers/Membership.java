@@ -22,13 +22,15 @@ class Membership {
     private final PeersConfig config;
     private final SelfFilter self;
     private final Instance<KubernetesClient> kubernetes;
+    private final PeerMetrics metrics;
     private volatile List<Peer> peers = List.of();
     private EndpointSliceWatch watch;
 
-    Membership(PeersConfig config, Instance<KubernetesClient> kubernetes,
+    Membership(PeersConfig config, Instance<KubernetesClient> kubernetes, PeerMetrics metrics,
             @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080") int listenPort) {
         this.config = config;
         this.kubernetes = kubernetes;
+        this.metrics = metrics;
         this.self = new SelfFilter(config.self(), listenPort);
         replace(config.staticPeers().orElse(List.of()));
     }
@@ -62,6 +64,7 @@ class Membership {
         if (!next.equals(peers)) {
             LOG.infof("peers changed: %s", next);
             peers = next;
+            metrics.members(next.size());
         }
     }
 }

@@ -45,11 +45,14 @@ class PeerClient {
                 });
     }
 
-    /** Starts reading {@code uri} from the peer at {@code offset}; the caller consumes or resets the response. */
-    Future<HttpClientResponse> get(Peer peer, HttpMethod method, String uri, long offset) {
+    /**
+     * Starts reading {@code uri} from the peer, with a {@code Range} header unless {@code range} is null; the caller
+     * consumes or resets the response.
+     */
+    Future<HttpClientResponse> get(Peer peer, HttpMethod method, String uri, String range) {
         RequestOptions options = options(peer, method, uri).setIdleTimeout(idleTimeoutMs);
-        if (offset > 0) {
-            options.putHeader("Range", "bytes=" + offset + "-");
+        if (range != null) {
+            options.putHeader("Range", range);
         }
         return client.request(options).compose(request -> request.send());
     }

@@ -49,8 +49,26 @@ interface PeersConfig {
     @WithConverter(GoDurationConverter.class)
     Duration hedgeDelay();
 
+    /** Where concurrent misses of the same content share one peer fetch. */
+    Spool spool();
+
     /** Membership from the registry's headless Service in Kubernetes. */
     Kubernetes kubernetes();
+
+    interface Spool {
+        /**
+         * Directory under which the shared fetches' temporary files are kept (in a subdirectory of this process,
+         * {@code peer-spool-<pid>}); the JVM's temporary directory ({@code java.io.tmpdir}) when unset.
+         */
+        Optional<String> dir();
+
+        /**
+         * Most bytes the shared fetches may hold on disk together. A fetch reserves its content's whole length; one
+         * that does not fit is not shared (each of its clients is served by a fetch of its own). 0 turns sharing off.
+         */
+        @WithDefault("2147483648")
+        long maxSize();
+    }
 
     interface Kubernetes {
         /** Watch the Service's EndpointSlices (alias {@code PEERS_KUBERNETES}); off by default. */

@@ -11,14 +11,17 @@ import java.util.Arrays;
 import java.util.Map;
 
 /**
- * Two scripted peers on loopback: {@code slow} holds everything but never answers a {@code GET} in time; {@code liar}
- * answers every {@code GET} with the right length and headers, but the bytes of {@link #BAD} are wrong.
+ * Three scripted peers on loopback: {@code slow} holds everything but never answers a {@code GET} in time; {@code liar}
+ * answers every {@code GET} with the right length and headers, but the bytes of {@link #BAD} are wrong; {@link #holder}
+ * holds only what a test gives it, and counts the requests for it. A transfer may stall up to 10 s (a test holds one
+ * open while clients join it).
  */
 public class FakePeers implements QuarkusTestResourceLifecycleManager {
     static final byte[] CONTENT = "content every peer agrees on".repeat(4096).getBytes(StandardCharsets.UTF_8);
     static final byte[] BAD = "content the liar corrupts!!!".repeat(4096).getBytes(StandardCharsets.UTF_8);
     static volatile int slowPort;
     static volatile int liarPort;
+    static volatile HoldingPeer holder;
 
     private Vertx vertx;
 
@@ -29,8 +32,11 @@ public class FakePeers implements QuarkusTestResourceLifecycleManager {
         HttpServer liar = vertx.createHttpServer().requestHandler(r -> serve(r, false));
         slowPort = slow.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().join().actualPort();
         liarPort = liar.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().join().actualPort();
-        return Map.of("registry.peers.static", "http://127.0.0.1:" + slowPort + ",http://127.0.0.1:" + liarPort,
-                "registry.peers.hedge-delay", "200ms");
+        holder = HoldingPeer.start(vertx, "127.0.0.1", 0);
+        return Map.of("registry.peers.static", "http://127.0.0.1:" + slowPort + ",http://127.0.0.1:" + liarPort
+                        + ",http://127.0.0.1:" + holder.port(),
+                "registry.peers.hedge-delay", "200ms",
+                "registry.peers.idle-timeout", "10s");
     }
 
     private void serve(HttpServerRequest request, boolean slow) {

@@ -49,10 +49,21 @@ class PeerFetcherTest {
         assertTrue(millis < 3000, "served in " + millis + " ms although " + ranked.get(0) + " ranks first");
     }
 
+    /**
+     * The liar's whole blob arrives at once, so the mismatch may be found before or after this client's headers go
+     * out (then {@code SharedFetchTest} pins the second case down): either way it never gets a complete response.
+     */
     @Test
-    void wrongBytesFromAPeerResetTheConnectionInsteadOfCompletingTheResponse() throws Exception {
+    void wrongBytesFromAPeerAreNeverACompleteResponse() throws Exception {
         HttpResponse<java.io.InputStream> response = HTTP.send(HttpRequest.newBuilder(blob(FakePeers.BAD)).build(),
                 HttpResponse.BodyHandlers.ofInputStream());
+        if (response.statusCode() == 404) {
+            try (var body = response.body()) {
+                String error = new String(body.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                assertTrue(error.contains("BLOB_UNKNOWN"), error);
+            }
+            return;
+        }
         assertEquals(200, response.statusCode());
         assertThrows(IOException.class, () -> {
             try (var body = response.body()) {

@@ -138,6 +138,7 @@ class PeersIT {
         List<Peer> ranked = Rendezvous.rank(digest, List.of(Peer.of(url(node(1).port())), Peer.of(url(node(2).port()))));
         PackagedRegistry first = ranked.get(0).base().equals(url(node(1).port())) ? node(1) : node(2);
 
+        double before = metric(node(3), "registry_peer_bytes_total");
         HttpResponse<InputStream> get = HTTP.send(HttpRequest.newBuilder(
                 node(3).uri("/v2/library/big/blobs/" + digest + "?ns=docker.io")).build(),
                 HttpResponse.BodyHandlers.ofInputStream());
@@ -146,8 +147,10 @@ class PeersIT {
         assertEquals(digest, get.headers().firstValue("Docker-Content-Digest").orElseThrow());
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
         try (InputStream body = get.body()) {
-            long read = copy(body, sha, 32L * 1024 * 1024);
-            assertEquals(32L * 1024 * 1024, read);
+            long read = copy(body, sha, 16L * 1024 * 1024);
+            assertEquals(16L * 1024 * 1024, read);
+            // node 3 spools the blob ahead of this client: the holder dies once node 3 has 32 MiB of it
+            awaitMetric(node(3), "registry_peer_bytes_total", before + 32L * 1024 * 1024);
             first.process().destroyForcibly().waitFor();
             read += copy(body, sha, Long.MAX_VALUE);
             assertEquals(BIG, read);
@@ -179,6 +182,15 @@ class PeersIT {
                 HttpResponse.BodyHandlers.ofString()).body();
         Matcher m = Pattern.compile("(?m)^" + name + "(?:\\{[^}]*\\})? ([0-9.eE+-]+)$").matcher(text);
         return m.find() ? Double.parseDouble(m.group(1)) : 0.0;
+    }
+
+    /** Polls a counter closely until it reaches {@code atLeast}, so the test acts while a transfer is mid-way. */
+    private static void awaitMetric(PackagedRegistry registry, String name, double atLeast) throws Exception {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (metric(registry, name) < atLeast) {
+            assertTrue(System.nanoTime() < deadline, name + " did not reach " + atLeast);
+            Thread.sleep(5);
+        }
     }
 
     private static long copy(InputStream in, MessageDigest sha, long limit) throws IOException {
