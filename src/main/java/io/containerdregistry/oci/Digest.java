@@ -11,7 +11,6 @@ import java.util.regex.Pattern;
  */
 public record Digest(String algorithm, String encoded) {
     private static final Pattern GRAMMAR = Pattern.compile("[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+");
-    private static final Pattern HEX = Pattern.compile("[a-f0-9]+");
 
     public Digest {
         int expected = switch (algorithm) {
@@ -19,18 +18,35 @@ public record Digest(String algorithm, String encoded) {
             case "sha512" -> 128;
             default -> throw ErrorCode.DIGEST_INVALID.exception("unsupported digest algorithm: " + algorithm);
         };
-        if (encoded.length() != expected || !HEX.matcher(encoded).matches()) {
+        if (encoded.length() != expected || !lowercaseHex(encoded, 0)) {
             throw ErrorCode.DIGEST_INVALID.exception("invalid " + algorithm + " digest: " + encoded);
         }
     }
 
     /** Parses a digest string, throwing {@code DIGEST_INVALID} when it is malformed or of an unsupported algorithm. */
     public static Digest parse(String text) {
+        // the forms nearly every request carries, checked without the general grammar's regex
+        if (text != null && text.length() == 71 && text.startsWith("sha256:") && lowercaseHex(text, 7)) {
+            return new Digest("sha256", text.substring(7));
+        }
+        if (text != null && text.length() == 135 && text.startsWith("sha512:") && lowercaseHex(text, 7)) {
+            return new Digest("sha512", text.substring(7));
+        }
         if (text == null || text.length() > 256 || !GRAMMAR.matcher(text).matches()) {
             throw ErrorCode.DIGEST_INVALID.exception("invalid digest: " + Strings.printable(text));
         }
         int colon = text.indexOf(':');
         return new Digest(text.substring(0, colon), text.substring(colon + 1));
+    }
+
+    private static boolean lowercaseHex(String text, int from) {
+        for (int i = from; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if ((c < '0' || c > '9') && (c < 'a' || c > 'f')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** True when the text has the shape of a digest (as opposed to a tag). */
