@@ -25,6 +25,10 @@ import java.util.concurrent.TimeUnit;
  */
 @ApplicationScoped
 class UploadSessions {
+    /** Sessions remembered at most; beyond it a session is looked up in containerd like after a restart. */
+    static final int MAX_SESSIONS = 20_000;
+    private static final long SWEEP_SECONDS = 30;
+
     private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timers = Daemons.scheduler("upload-sessions");
     private final Duration idleTimeout;
@@ -34,6 +38,7 @@ class UploadSessions {
     UploadSessions(RegistryConfig config) {
         this.idleTimeout = config.uploads().idleStreamTimeout();
         this.maxParked = config.uploads().maxIdleStreams();
+        timers.scheduleWithFixedDelay(this::sweep, SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -43,10 +48,7 @@ class UploadSessions {
 
     /** Remembers a session this process created, with its lease's expiry. */
     void started(String uploadId, Instant expiresAt) {
-        sessions.put(uploadId, new Session(expiresAt));
-        // forget it once its lease is gone, whatever happened to it
-        timers.schedule(() -> forget(uploadId), Math.max(0, Duration.between(Instant.now(), expiresAt).toMillis()) + 1000,
-                TimeUnit.MILLISECONDS);
+        remember(uploadId, new Session(expiresAt), false);
     }
 
     /** Remembers a session that was looked up in containerd: its expiry, and whether it was already committed. */
@@ -54,8 +56,31 @@ class UploadSessions {
         if (expiresAt.isAfter(Instant.now()) && !expiresAt.equals(Instant.MAX)) {
             Session session = new Session(expiresAt);
             session.completed = completed;
-            sessions.putIfAbsent(uploadId, session);
+            remember(uploadId, session, true);
         }
+    }
+
+    private void remember(String uploadId, Session session, boolean ifAbsent) {
+        if (sessions.size() >= MAX_SESSIONS) {
+            return;
+        }
+        if (ifAbsent) {
+            sessions.putIfAbsent(uploadId, session);
+        } else {
+            sessions.put(uploadId, session);
+        }
+    }
+
+    /** Forgets sessions whose lease has expired (and closes a stream one may still have parked). */
+    private void sweep() {
+        Instant now = Instant.now();
+        sessions.entrySet().removeIf(entry -> {
+            if (entry.getValue().expiresAt.isAfter(now)) {
+                return false;
+            }
+            entry.getValue().closeParked();
+            return true;
+        });
     }
 
     /** The session's lease expiry, when this process knows it. */
@@ -70,12 +95,19 @@ class UploadSessions {
         return session != null && session.completed;
     }
 
-    /** The session was committed: it takes no more requests, and its parked stream (if any) is closed. */
+    /**
+     * The session was committed: it takes no more requests. It is remembered as complete until its lease expires
+     * (a later request is refused without asking containerd), unless too many are remembered: then it is forgotten,
+     * and a later request finds it complete in containerd (its committed content carries the session's lease label).
+     */
     void complete(String uploadId) {
         Session session = sessions.get(uploadId);
         if (session != null) {
             session.completed = true;
             session.closeParked();
+            if (sessions.size() >= MAX_SESSIONS / 2) {
+                sessions.remove(uploadId);
+            }
         }
     }
 
