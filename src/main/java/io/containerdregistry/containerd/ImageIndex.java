@@ -19,8 +19,8 @@ import org.jboss.logging.Logger;
  * The namespace's image record names, sorted in memory, so a page of tags or of the catalog costs the page and not
  * the number of records. Loaded with one listing each time containerd's event stream comes up, then kept by the
  * stream's image events (and at once by the registry's own changes, so a client reads its own writes). While the
- * stream is down, or when the namespace holds more records than {@code registry.listing.index-max-records}, it is
- * off and listings ask containerd.
+ * stream is down, or once the namespace holds more records than {@code registry.listing.index-max-records}, it is
+ * off (and empty) until the stream next comes up, and listings ask containerd.
  */
 @ApplicationScoped
 class ImageIndex implements ContainerdEvents.Listener {
@@ -56,12 +56,16 @@ class ImageIndex implements ContainerdEvents.Listener {
 
     /** The registry itself created or moved these records. */
     void added(List<String> imageNames) {
-        imageNames.forEach(this::add);
+        if (live) {
+            imageNames.forEach(this::add);
+        }
     }
 
     /** The registry itself removed this record. */
     void removed(String imageName) {
-        remove(imageName);
+        if (live) {
+            remove(imageName);
+        }
     }
 
     @Override
@@ -109,12 +113,25 @@ class ImageIndex implements ContainerdEvents.Listener {
             return;
         }
         images.forEach(image -> add(image.getName()));
-        pending.forEach(this::apply);
+        pending.forEach(this::change);
         pending = null;
-        live = true;
+        live = names.size() <= maxRecords;
+        if (!live) {
+            clear();
+        }
     }
 
+    /** Applies an event to the live index; while it is off (too many records) nothing is kept. */
     private void apply(Envelope envelope) {
+        if (live) {
+            change(envelope);
+            if (names.size() > maxRecords) {
+                switchOff();
+            }
+        }
+    }
+
+    private void change(Envelope envelope) {
         String name = ImageEvents.name(envelope);
         if (name == null) {
             return;
@@ -123,9 +140,6 @@ class ImageIndex implements ContainerdEvents.Listener {
             remove(name);
         } else {
             add(name);
-            if (live && names.size() > maxRecords) {
-                live = false;
-            }
         }
     }
 
@@ -143,6 +157,12 @@ class ImageIndex implements ContainerdEvents.Listener {
 
     private static Optional<String> repositoryOf(String name) {
         return ImageNames.repositoryOf(name);
+    }
+
+    private synchronized void switchOff() {
+        LOG.infof("more than %d image records (registry.listing.index-max-records): listings ask containerd", maxRecords);
+        live = false;
+        clear();
     }
 
     private void clear() {
