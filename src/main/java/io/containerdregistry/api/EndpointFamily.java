@@ -2,7 +2,7 @@ package io.containerdregistry.api;
 
 import java.util.Locale;
 
-/** Which part of the distribution API a path belongs to, for metrics and logs, by the {@link Paths} patterns. */
+/** Which part of the distribution API a path belongs to, for metrics and logs, read by {@link ApiPath}. */
 enum EndpointFamily {
     BASE, BLOB, UPLOAD, MANIFEST, TAGS, REFERRERS, CATALOG, OTHER;
 

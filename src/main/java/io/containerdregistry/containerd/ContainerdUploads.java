@@ -116,22 +116,25 @@ class ContainerdUploads implements UploadStore {
     }
 
     private Uni<Void> learn(String uploadId, Instant expiry) {
-        StatusRequest request = StatusRequest.newBuilder().setRef(ref(uploadId)).build();
-        return Calls.<StatusResponse>unary(o -> stubs.content().status(request, o))
-                .replaceWith(false)
-                .onFailure(t -> GrpcErrors.is(t, Status.Code.NOT_FOUND))
-                .recoverWithUni(() -> index.withLabel(Labels.UPLOAD_LEASE, ref(uploadId)).map(found -> !found.isEmpty()))
-                .onFailure().transform(t -> GrpcErrors.map(t, ErrorCode.BLOB_UPLOAD_UNKNOWN))
+        return ingestOffset(uploadId)
+                .chain(offset -> offset.isPresent()
+                        ? Uni.createFrom().item(false)
+                        : index.withLabel(Labels.UPLOAD_LEASE, ref(uploadId)).map(found -> !found.isEmpty()))
                 .invoke(completed -> sessions.learned(uploadId, expiry, completed))
                 .replaceWithVoid();
     }
 
     /** What the session's ingest holds; a live session without an ingest has not been written to yet. */
     private Uni<Long> storedOffset(String uploadId) {
+        return ingestOffset(uploadId).map(offset -> offset.orElse(0L));
+    }
+
+    /** The ingest's offset, or empty when the session has no ingest (not written to yet, or committed). */
+    private Uni<Optional<Long>> ingestOffset(String uploadId) {
         StatusRequest request = StatusRequest.newBuilder().setRef(ref(uploadId)).build();
         return Calls.<StatusResponse>unary(o -> stubs.content().status(request, o))
-                .map(response -> response.getStatus().getOffset())
-                .onFailure(t -> GrpcErrors.is(t, Status.Code.NOT_FOUND)).recoverWithItem(0L)
+                .map(response -> Optional.of(response.getStatus().getOffset()))
+                .onFailure(t -> GrpcErrors.is(t, Status.Code.NOT_FOUND)).recoverWithItem(Optional.empty())
                 .onFailure().transform(t -> GrpcErrors.map(t, ErrorCode.BLOB_UPLOAD_UNKNOWN));
     }
 

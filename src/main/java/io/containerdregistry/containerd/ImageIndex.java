@@ -10,7 +10,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NavigableSet;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import org.jboss.logging.Logger;
@@ -145,18 +144,14 @@ class ImageIndex implements ContainerdEvents.Listener {
 
     private void add(String name) {
         if (names.add(name)) {
-            repositoryOf(name).ifPresent(repo -> repositories.merge(repo, 1, Integer::sum));
+            ImageNames.repositoryOf(name).ifPresent(repo -> repositories.merge(repo, 1, Integer::sum));
         }
     }
 
     private void remove(String name) {
         if (names.remove(name)) {
-            repositoryOf(name).ifPresent(repo -> repositories.computeIfPresent(repo, (k, n) -> n == 1 ? null : n - 1));
+            ImageNames.repositoryOf(name).ifPresent(repo -> repositories.computeIfPresent(repo, (k, n) -> n == 1 ? null : n - 1));
         }
-    }
-
-    private static Optional<String> repositoryOf(String name) {
-        return ImageNames.repositoryOf(name);
     }
 
     private synchronized void switchOff() {

@@ -1,5 +1,6 @@
 package io.containerdregistry.store;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
@@ -23,7 +24,7 @@ public record ListPage(List<String> entries, boolean more) {
 
     /** The page from an iteration in order: the first {@code n} entries, and whether one more exists. */
     public static ListPage first(Iterable<String> ordered, int n) {
-        List<String> entries = new java.util.ArrayList<>(Math.min(n, 1024));
+        List<String> entries = new ArrayList<>(Math.min(n, 1024));
         for (String entry : ordered) {
             if (entries.size() == n) {
                 return new ListPage(entries, n > 0);
