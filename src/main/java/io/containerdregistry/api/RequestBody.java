@@ -116,6 +116,8 @@ final class RequestBody implements Flow.Publisher<ByteBuffer> {
             if (demand <= 0) {
                 pause();
             }
+            // Vert.x hands every chunk over in a buffer of its own (a copy out of its pooled read buffers), never
+            // reused: the subscriber may keep it
             subscriber.onNext(buffer.getByteBuf().nioBuffer());
         }
 

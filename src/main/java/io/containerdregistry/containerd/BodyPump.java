@@ -1,6 +1,7 @@
 package io.containerdregistry.containerd;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import io.containerdregistry.oci.ErrorCode;
 import io.containerdregistry.oci.RegistryException;
 import java.nio.ByteBuffer;
@@ -42,7 +43,8 @@ final class BodyPump implements Flow.Subscriber<ByteBuffer> {
 
     /**
      * Pumps the whole body; completes with the ingest's new offset once containerd has everything. With
-     * {@code digests}, every byte is also hashed on the way.
+     * {@code digests}, every byte is also hashed on the way. Each buffer {@code body} publishes becomes the pump's:
+     * the publisher must neither change nor reuse it afterwards.
      */
     static CompletionStage<Long> pump(Flow.Publisher<ByteBuffer> body, IngestWriter writer, long limit,
             StreamedDigests digests) {
@@ -74,7 +76,8 @@ final class BodyPump implements Flow.Subscriber<ByteBuffer> {
             if (digests != null) {
                 digests.update(item);
             }
-            batch = batch.concat(ByteString.copyFrom(item));
+            // the publisher hands over each buffer for good (see pump), so it is sent as it is, not copied again
+            batch = batch.concat(UnsafeByteOperations.unsafeWrap(item));
             if (writer.offset() + batch.size() > limit) {
                 fail(new RegistryException(ErrorCode.SIZE_INVALID, 413,
                         "blob exceeds the limit of " + limit + " bytes", null));
