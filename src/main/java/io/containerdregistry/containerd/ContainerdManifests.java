@@ -28,7 +28,6 @@ import io.containerdregistry.store.StoredManifest;
 import io.grpc.Status;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -52,14 +51,14 @@ class ContainerdManifests implements ManifestStore {
     private final ContentIndex index;
     private final Readers readers;
     private final LeaseManager leases;
+    private final ManifestLeases pushLeases;
     private final ManifestBytes bytes;
     private final TagCache tags;
     private final ImageIndex images;
     private final long maxManifestSize;
-    private final Duration leaseLifetime;
 
-    ContainerdManifests(Stubs stubs, ContentIndex index, Readers readers, LeaseManager leases, ManifestBytes bytes,
-            TagCache tags, ImageIndex images, RegistryConfig config) {
+    ContainerdManifests(Stubs stubs, ContentIndex index, Readers readers, LeaseManager leases,
+            ManifestLeases pushLeases, ManifestBytes bytes, TagCache tags, ImageIndex images, RegistryConfig config) {
         this.stubs = stubs;
         this.bytes = bytes;
         this.images = images;
@@ -67,8 +66,8 @@ class ContainerdManifests implements ManifestStore {
         this.index = index;
         this.readers = readers;
         this.leases = leases;
+        this.pushLeases = pushLeases;
         this.maxManifestSize = config.limits().maxManifestSize();
-        this.leaseLifetime = config.uploads().leaseExpiration();
     }
 
     @Override
@@ -132,19 +131,39 @@ class ContainerdManifests implements ManifestStore {
     @Override
     public Uni<StoredManifest> put(Repository repository, Reference reference, List<String> extraTags,
             Manifest manifest, StoredManifest content) {
-        String leaseId = "manifest-" + UUID.randomUUID();
         Set<String> names = new LinkedHashSet<>();
         names.add(ImageNames.of(repository, reference));
         extraTags.forEach(tag -> names.add(ImageNames.tag(repository, tag)));
-        return requiredContent(repository, manifest)
-                .call(() -> leases.create(leaseId, leaseLifetime))
-                .call(required -> write(leaseId, repository, content, labels(manifest, content, storedDigests(required))))
-                .call(required -> grantAll(repository, required.values()))
-                .chain(() -> pointAll(List.copyOf(names), content))
-                .invoke(tags::invalidate)
-                .call(() -> leases.delete(leaseId))
-                .onFailure().call(() -> leases.delete(leaseId).onFailure().recoverWithNull())
-                .replaceWith(content.withoutBytes());
+        return requiredContent(repository, manifest).chain(required -> {
+            Map<String, String> labels = labels(manifest, content, storedDigests(required));
+            return store(repository, content, labels)
+                    .call(() -> grantAll(repository, required.values()))
+                    .call(() -> pointAll(List.copyOf(names), content))
+                    .call(() -> restoreIfCollected(repository, content, labels));
+        }).invoke(tags::invalidate).replaceWith(content.withoutBytes());
+    }
+
+    /**
+     * Writes the manifest under the current window's lease ({@link ManifestLeases}); when that lease was removed
+     * behind this process's back, it is created again and the write retried once.
+     */
+    private Uni<Void> store(Repository repository, StoredManifest content, Map<String, String> labels) {
+        return pushLeases.current().chain(lease -> write(lease, repository, content, labels))
+                .onFailure(t -> GrpcErrors.is(t, Status.Code.NOT_FOUND)).recoverWithUni(() -> {
+                    pushLeases.forget();
+                    return pushLeases.current().chain(lease -> write(lease, repository, content, labels));
+                })
+                .onFailure().transform(t -> GrpcErrors.map(t, ErrorCode.MANIFEST_INVALID));
+    }
+
+    /**
+     * A delete of the same manifest may have released it from the window lease after it was written and before its
+     * records existed, and containerd may have collected it then; it is written again, now held by the records.
+     */
+    private Uni<Void> restoreIfCollected(Repository repository, StoredManifest content, Map<String, String> labels) {
+        return index.info(content.stored(), ErrorCode.MANIFEST_UNKNOWN).replaceWithVoid()
+                .onFailure(t -> t instanceof RegistryException e && e.code() == ErrorCode.MANIFEST_UNKNOWN)
+                .recoverWithUni(() -> store(repository, content, labels));
     }
 
     /**
@@ -237,8 +256,7 @@ class ContainerdManifests implements ManifestStore {
                 .replaceWithVoid()
                 .onFailure(t -> GrpcErrors.is(t, Status.Code.ALREADY_EXISTS))
                 .recoverWithUni(() -> index.label(content.stored(), labels)
-                        .chain(() -> readers.grant(repository, content.stored())))
-                .onFailure().transform(t -> GrpcErrors.map(t, ErrorCode.MANIFEST_INVALID));
+                        .chain(() -> readers.grant(repository, content.stored())));
     }
 
     private Uni<Void> pointAll(List<String> names, StoredManifest content) {
@@ -267,7 +285,7 @@ class ContainerdManifests implements ManifestStore {
     @Override
     public Uni<Void> delete(Repository repository, Reference reference) {
         if (!reference.isDigest()) {
-            return deleteRecord(ImageNames.tag(repository, reference.tag()), true);
+            return deleteTag(ImageNames.tag(repository, reference.tag()));
         }
         return readers.readable(repository, reference.digest(), ErrorCode.MANIFEST_UNKNOWN).chain(info -> {
             String filter = "name~=" + ContainerdCatalog.namePrefix(repository)
@@ -275,9 +293,21 @@ class ContainerdManifests implements ManifestStore {
             return Calls.<ListImagesResponse>unary(o -> stubs.images().list(
                             ListImagesRequest.newBuilder().addFilters(filter).build(), o))
                     .onFailure().transform(t -> GrpcErrors.map(t, ErrorCode.MANIFEST_UNKNOWN))
+                    .call(() -> pushLeases.releaseEverywhere(Digest.parse(info.getDigest())))
                     .chain(response -> deleteRecords(response.getImagesList().stream().map(Image::getName).toList()))
                     .call(() -> readers.revoke(repository, Digest.parse(info.getDigest())));
         });
+    }
+
+    /**
+     * Deletes a tag; its manifest is released from the push leases first, so containerd collects it at once when
+     * nothing else references it.
+     */
+    private Uni<Void> deleteTag(String name) {
+        return Calls.<GetImageResponse>unary(o -> stubs.images().get(GetImageRequest.newBuilder().setName(name).build(), o))
+                .onFailure().transform(t -> GrpcErrors.map(t, ErrorCode.MANIFEST_UNKNOWN))
+                .call(response -> pushLeases.releaseEverywhere(Digest.parse(response.getImage().getTarget().getDigest())))
+                .chain(() -> deleteRecord(name, true));
     }
 
     /** Deletes the records one by one; the last deletion collects garbage synchronously. */

@@ -2,9 +2,12 @@ package io.containerdregistry.containerd;
 
 import io.containerdregistry.containerd.api.leases.CreateRequest;
 import io.containerdregistry.containerd.api.leases.DeleteRequest;
+import io.containerdregistry.containerd.api.leases.DeleteResourceRequest;
 import io.containerdregistry.containerd.api.leases.Lease;
 import io.containerdregistry.containerd.api.leases.ListRequest;
 import io.containerdregistry.containerd.api.leases.ListResponse;
+import io.containerdregistry.containerd.api.leases.Resource;
+import io.containerdregistry.oci.Digest;
 import io.containerdregistry.oci.ErrorCode;
 import io.grpc.Status;
 import io.smallrye.mutiny.Uni;
@@ -13,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -27,7 +31,12 @@ class LeaseManager {
 
     /** Creates the lease (an existing one is left as it is); completes with the expiry it was given. */
     Uni<Instant> create(String id, Duration lifetime) {
-        Instant expire = Instant.now().plus(lifetime).plusSeconds(1).truncatedTo(ChronoUnit.SECONDS);
+        return createUntil(id, Instant.now().plus(lifetime).plusSeconds(1));
+    }
+
+    /** Creates the lease to expire at {@code until} (rounded up to the second); an existing one is left as it is. */
+    Uni<Instant> createUntil(String id, Instant until) {
+        Instant expire = until.plusMillis(999).truncatedTo(ChronoUnit.SECONDS);
         CreateRequest request = CreateRequest.newBuilder().setId(id)
                 .putLabels(Labels.GC_EXPIRE, expire.toString()).build();
         return Calls.<io.containerdregistry.containerd.api.leases.CreateResponse>unary(
@@ -48,6 +57,28 @@ class LeaseManager {
                 .replaceWithVoid()
                 .onFailure(t -> GrpcErrors.is(t, Status.Code.NOT_FOUND)).recoverWithNull()
                 .onFailure().transform(t -> GrpcErrors.map(t, ErrorCode.UNKNOWN));
+    }
+
+    /** Stops the lease holding the content (nothing happens when the lease or its hold is gone). */
+    Uni<Void> release(String id, Digest content) {
+        DeleteResourceRequest request = DeleteResourceRequest.newBuilder().setId(id)
+                .setResource(Resource.newBuilder().setId(content.toString()).setType("content")).build();
+        return Calls.<com.google.protobuf.Empty>unary(o -> stubs.leases().deleteResource(request, o))
+                .replaceWithVoid()
+                .onFailure(t -> GrpcErrors.is(t, Status.Code.NOT_FOUND)).recoverWithNull()
+                .onFailure().transform(t -> GrpcErrors.map(t, ErrorCode.UNKNOWN));
+    }
+
+    /** The ids of the leases whose id starts with {@code prefix} (letters, digits and dashes only). */
+    Uni<List<String>> idsStartingWith(String prefix) {
+        if (!prefix.matches("[a-z0-9-]+")) {
+            throw new IllegalArgumentException("not a plain lease id prefix: " + prefix);
+        }
+        ListRequest request = ListRequest.newBuilder().addFilters("id~=" + Filters.quote("^" + prefix)).build();
+        return Calls.<ListResponse>unary(o -> stubs.leases().list(request, o))
+                .onFailure().transform(t -> GrpcErrors.map(t, ErrorCode.UNKNOWN))
+                .map(response -> response.getLeasesList().stream().map(Lease::getId)
+                        .filter(id -> id.startsWith(prefix)).toList());
     }
 
     /** Makes containerd collect garbage now (a short-lived lease deleted with {@code sync}). */

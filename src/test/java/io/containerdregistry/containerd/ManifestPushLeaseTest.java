@@ -1,0 +1,98 @@
+package io.containerdregistry.containerd;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.containerdregistry.testing.AllowDeleteProfile;
+import io.containerdregistry.testing.ContainerdTestResource;
+import io.containerdregistry.testing.Ctr;
+import io.containerdregistry.testing.Registry;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Manifest pushes share one containerd lease per time window instead of creating and deleting a lease each, and
+ * deletes still make containerd collect what nothing references any more at once.
+ */
+@QuarkusTest
+@WithTestResource(ContainerdTestResource.class)
+@TestProfile(AllowDeleteProfile.class)
+class ManifestPushLeaseTest {
+    private static final String REPO = "leases/manifests";
+
+    @ConfigProperty(name = "registry.containerd.address")
+    String socket;
+
+    private List<String> leases() {
+        return Arrays.stream(Ctr.ctr(Path.of(socket), "default", "leases", "ls", "-q").split("\\s+"))
+                .filter(id -> !id.isBlank()).toList();
+    }
+
+    private List<String> windowLeases() {
+        return leases().stream().filter(id -> id.startsWith(ManifestLeases.PREFIX)).toList();
+    }
+
+    private boolean stored(String digest) {
+        return Ctr.ctr(Path.of(socket), "default", "content", "ls", "-q").contains(digest);
+    }
+
+    private static String push(String tag) {
+        String config = "{\"lease\":\"" + UUID.randomUUID() + "\"}";
+        String configDigest = Registry.pushBlob(REPO, config);
+        return Registry.putManifest(REPO, tag, Registry.OCI_MANIFEST, Registry.manifest(configDigest, config.length()));
+    }
+
+    @Test
+    void pushesInOneWindowShareALeaseAndLeaveNoneOfTheirOwn() {
+        List<String> before = leases();
+        for (int i = 0; i < 5; i++) {
+            push("shared-" + i);
+        }
+        List<String> added = leases().stream().filter(id -> !before.contains(id)).toList();
+        // five config uploads keep their own leases; the five manifests add at most one window lease (two if the
+        // window turned during the test)
+        long uploads = added.stream().filter(id -> id.startsWith("upload-")).count();
+        assertEquals(5, uploads, added.toString());
+        assertTrue(added.size() - uploads <= 2, added.toString());
+        assertTrue(windowLeases().size() >= 1, leases().toString());
+    }
+
+    @Test
+    void aRemovedWindowLeaseIsCreatedAgainByTheNextPush() {
+        push("before-removal");
+        for (String lease : windowLeases()) {
+            Ctr.ctr(Path.of(socket), "default", "leases", "delete", lease);
+        }
+        assertTrue(windowLeases().isEmpty());
+        String digest = push("after-removal");
+        given().get("/v2/" + REPO + "/manifests/after-removal").then().statusCode(200);
+        given().head("/v2/" + REPO + "/manifests/" + digest).then().statusCode(200);
+        assertFalse(windowLeases().isEmpty(), leases().toString());
+    }
+
+    @Test
+    void deletingAManifestByDigestCollectsItDespiteTheWindowLease() {
+        String digest = push("doomed");
+        assertTrue(stored(digest));
+        given().delete("/v2/" + REPO + "/manifests/" + digest).then().statusCode(202);
+        assertFalse(stored(digest), "collected at once");
+        given().head("/v2/" + REPO + "/manifests/doomed").then().statusCode(404);
+    }
+
+    @Test
+    void deletingTheOnlyTagCollectsTheManifestDespiteTheWindowLease() {
+        String digest = push("lonely");
+        given().delete("/v2/" + REPO + "/manifests/lonely").then().statusCode(202);
+        assertFalse(stored(digest), "collected at once");
+        given().head("/v2/" + REPO + "/manifests/" + digest).then().statusCode(404);
+    }
+}
