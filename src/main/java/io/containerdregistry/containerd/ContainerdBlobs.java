@@ -20,12 +20,15 @@ class ContainerdBlobs implements BlobStore {
     private final Stubs stubs;
     private final Readers readers;
     private final LeaseManager leases;
+    private final WindowLeases uploadLeases;
     private final Optional<Path> blobDir;
 
-    ContainerdBlobs(Stubs stubs, Readers readers, LeaseManager leases, ContainerdSocket socket) {
+    ContainerdBlobs(Stubs stubs, Readers readers, LeaseManager leases, PushLeases pushLeases,
+            ContainerdSocket socket) {
         this.stubs = stubs;
         this.readers = readers;
         this.leases = leases;
+        this.uploadLeases = pushLeases.uploads();
         this.blobDir = socket.contentDir().map(dir -> dir.resolve("blobs").resolve("sha256"));
     }
 
@@ -56,8 +59,9 @@ class ContainerdBlobs implements BlobStore {
 
     /**
      * Takes the blob out of the repository. When no other repository holds it (or isolation is off), the pushed
-     * blob is released too: its upload lease goes and containerd collects garbage at once, so the blob disappears
-     * unless a manifest still references it (then its GC labels keep it: nothing referenced is lost).
+     * blob is released too: the upload leases stop holding it (the window leases, and the lease of its own a session
+     * may have had) and containerd collects garbage at once, so the blob disappears unless a manifest still
+     * references it (then its GC labels keep it: nothing referenced is lost).
      */
     @Override
     public Uni<Void> delete(Repository repository, Digest digest) {
@@ -66,8 +70,10 @@ class ContainerdBlobs implements BlobStore {
                     if (othersHoldIt && readers.enforced()) {
                         return Uni.createFrom().voidItem();
                     }
-                    String lease = info.getLabelsOrDefault(Labels.UPLOAD_LEASE, null);
-                    return lease == null ? leases.collectGarbage() : leases.delete(lease, true);
+                    String ownLease = info.getLabelsOrDefault(Labels.UPLOAD_LEASE, null);
+                    return uploadLeases.releaseEverywhere(Digest.parse(info.getDigest()))
+                            .chain(() -> ownLease == null ? Uni.createFrom().voidItem() : leases.delete(ownLease))
+                            .chain(leases::collectGarbage);
                 }));
     }
 }

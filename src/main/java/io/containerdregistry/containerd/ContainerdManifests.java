@@ -51,14 +51,14 @@ class ContainerdManifests implements ManifestStore {
     private final ContentIndex index;
     private final Readers readers;
     private final LeaseManager leases;
-    private final ManifestLeases pushLeases;
+    private final WindowLeases pushLeases;
     private final ManifestBytes bytes;
     private final TagCache tags;
     private final ImageIndex images;
     private final long maxManifestSize;
 
     ContainerdManifests(Stubs stubs, ContentIndex index, Readers readers, LeaseManager leases,
-            ManifestLeases pushLeases, ManifestBytes bytes, TagCache tags, ImageIndex images, RegistryConfig config) {
+            PushLeases pushLeases, ManifestBytes bytes, TagCache tags, ImageIndex images, RegistryConfig config) {
         this.stubs = stubs;
         this.bytes = bytes;
         this.images = images;
@@ -66,7 +66,7 @@ class ContainerdManifests implements ManifestStore {
         this.index = index;
         this.readers = readers;
         this.leases = leases;
-        this.pushLeases = pushLeases;
+        this.pushLeases = pushLeases.manifests();
         this.maxManifestSize = config.limits().maxManifestSize();
     }
 
@@ -144,7 +144,7 @@ class ContainerdManifests implements ManifestStore {
     }
 
     /**
-     * Writes the manifest under the current window's lease ({@link ManifestLeases}); when that lease was removed
+     * Writes the manifest under the current window's lease ({@link PushLeases}); when that lease was removed
      * behind this process's back, it is created again and the write retried once.
      */
     private Uni<Void> store(Repository repository, StoredManifest content, Map<String, String> labels) {

@@ -16,6 +16,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -23,17 +24,20 @@ import java.util.concurrent.Flow;
 import java.util.function.BiFunction;
 
 /**
- * Upload sessions as containerd ingests: session {@code <id>} is ingest {@code upload-<id>} under lease
- * {@code upload-<id>}, whose {@code containerd.io/gc.expire} label ends the session. The offset always comes from
- * containerd (the ingest's status, or the write stream's own answer), so nothing is lost when the registry restarts;
- * {@link UploadSessions} only spares round trips. The lease outlives the commit, keeping the new blob until a
- * manifest references it or the lease expires. A completed upload makes the blob readable through the repository it
- * was completed in, also when containerd already held the content.
+ * Upload sessions as containerd ingests: session {@code <id>} is ingest {@code upload-<id>}, created by its first
+ * write under the current upload window lease ({@link PushLeases}), which outlives the session and so keeps the
+ * committed blob until a manifest references it. A session expires {@code registry.uploads.lease-expiration} after
+ * it started. The offset always comes from containerd (the ingest's status, or the write stream's own answer), so a
+ * restart loses nothing written; {@link UploadSessions} spares round trips and is all there is of a session not
+ * written to yet (unless it remembers too many: such a session gets a lease {@code upload-<id>} of its own, as its
+ * record in containerd). A completed upload makes the blob readable through the repository it was completed in,
+ * also when containerd already held the content.
  */
 @ApplicationScoped
 class ContainerdUploads implements UploadStore {
     private final Stubs stubs;
     private final LeaseManager leases;
+    private final WindowLeases windows;
     private final ContentIndex index;
     private final ContainerdBlobs blobs;
     private final Readers readers;
@@ -41,10 +45,11 @@ class ContainerdUploads implements UploadStore {
     private final Duration lifetime;
     private final long maxBlobSize;
 
-    ContainerdUploads(Stubs stubs, LeaseManager leases, ContentIndex index, ContainerdBlobs blobs, Readers readers,
-            UploadSessions sessions, RegistryConfig config) {
+    ContainerdUploads(Stubs stubs, LeaseManager leases, PushLeases pushLeases, ContentIndex index,
+            ContainerdBlobs blobs, Readers readers, UploadSessions sessions, RegistryConfig config) {
         this.stubs = stubs;
         this.leases = leases;
+        this.windows = pushLeases.uploads();
         this.index = index;
         this.blobs = blobs;
         this.readers = readers;
@@ -57,12 +62,17 @@ class ContainerdUploads implements UploadStore {
         return "upload-" + uploadId;
     }
 
-    /** A session is its lease; the ingest is created by the first write. */
+    /**
+     * Starting a session asks nothing of containerd: the ingest is created by the first write. Only when this process
+     * remembers too many sessions does the session get a lease of its own, so that it can be looked up.
+     */
     @Override
     public Uni<Void> start(String uploadId) {
-        return leases.create(ref(uploadId), lifetime)
-                .invoke(expiry -> sessions.started(uploadId, expiry))
-                .replaceWithVoid();
+        Instant expiry = Instant.now().plus(lifetime).plusSeconds(1).truncatedTo(ChronoUnit.SECONDS);
+        if (sessions.started(uploadId, expiry)) {
+            return Uni.createFrom().voidItem();
+        }
+        return leases.createUntil(ref(uploadId), expiry).replaceWithVoid();
     }
 
     @Override
@@ -93,20 +103,16 @@ class ContainerdUploads implements UploadStore {
                 .chain(() -> Calls.<com.google.protobuf.Empty>unary(o -> stubs.content().abort(request, o))
                         .onFailure(t -> GrpcErrors.is(t, Status.Code.NOT_FOUND)).recoverWithNull()
                         .onFailure().transform(t -> GrpcErrors.map(t, ErrorCode.BLOB_UPLOAD_UNKNOWN)))
-                .chain(() -> leases.delete(ref(uploadId)));
+                .chain(() -> leases.delete(ref(uploadId)));  // a session's own lease, when it was given one
     }
 
     /**
-     * Fails with {@code BLOB_UPLOAD_UNKNOWN} unless the session's lease exists and has not expired and the session was
-     * not committed yet. What this process started it knows; any other session is looked up once: its lease, and,
-     * when it has no ingest, whether content committed by it exists.
+     * Fails with {@code BLOB_UPLOAD_UNKNOWN} unless the session exists, has not expired and was not committed yet.
+     * What this process started it knows; any other session is looked up once ({@link #lookUp}).
      */
     private Uni<Void> alive(String uploadId) {
         Optional<Instant> known = sessions.expiry(uploadId);
-        Uni<Instant> expiry = known.isPresent()
-                ? Uni.createFrom().item(known.get())
-                : leases.expiry(ref(uploadId)).map(found -> found.orElse(Instant.MIN))
-                        .call(at -> at.isAfter(Instant.now()) ? learn(uploadId, at) : Uni.createFrom().voidItem());
+        Uni<Instant> expiry = known.isPresent() ? Uni.createFrom().item(known.get()) : lookUp(uploadId);
         return expiry.map(at -> {
             if (!at.isAfter(Instant.now()) || sessions.completed(uploadId)) {
                 throw ErrorCode.BLOB_UPLOAD_UNKNOWN.exception("upload " + uploadId + " is unknown, expired or complete");
@@ -115,13 +121,40 @@ class ContainerdUploads implements UploadStore {
         });
     }
 
-    private Uni<Void> learn(String uploadId, Instant expiry) {
-        return ingestOffset(uploadId)
-                .chain(offset -> offset.isPresent()
-                        ? Uni.createFrom().item(false)
-                        : index.withLabel(Labels.UPLOAD_LEASE, ref(uploadId)).map(found -> !found.isEmpty()))
-                .invoke(completed -> sessions.learned(uploadId, expiry, completed))
-                .replaceWithVoid();
+    /**
+     * A session this process does not know: one written to is its ingest, and expires a lease expiration after the
+     * ingest started; one not written to yet exists only when it was given a lease of its own (then, without an
+     * ingest, it may also have been committed already: its content carries the session's label). Completes with
+     * the session's expiry, {@link Instant#MIN} when there is no such session (or it was completed).
+     */
+    private Uni<Instant> lookUp(String uploadId) {
+        return ingestStarted(uploadId).chain(started -> {
+            if (started.isPresent()) {
+                Instant expiry = started.get().plus(lifetime);
+                sessions.learned(uploadId, expiry, false);
+                return Uni.createFrom().item(expiry);
+            }
+            return leases.expiry(ref(uploadId)).chain(lease -> {
+                if (lease.isEmpty() || !lease.get().isAfter(Instant.now())) {
+                    return Uni.createFrom().item(Instant.MIN);
+                }
+                return index.withLabel(Labels.UPLOAD_LEASE, ref(uploadId)).map(found -> {
+                    boolean completed = !found.isEmpty();
+                    sessions.learned(uploadId, lease.get(), completed);
+                    return completed ? Instant.MIN : lease.get();
+                });
+            });
+        });
+    }
+
+    /** When the session's ingest started, or empty when it has none. */
+    private Uni<Optional<Instant>> ingestStarted(String uploadId) {
+        StatusRequest request = StatusRequest.newBuilder().setRef(ref(uploadId)).build();
+        return Calls.<StatusResponse>unary(o -> stubs.content().status(request, o))
+                .map(response -> Optional.of(Instant.ofEpochSecond(response.getStatus().getStartedAt().getSeconds(),
+                        response.getStatus().getStartedAt().getNanos())))
+                .onFailure(t -> GrpcErrors.is(t, Status.Code.NOT_FOUND)).recoverWithItem(Optional.empty())
+                .onFailure().transform(t -> GrpcErrors.map(t, ErrorCode.BLOB_UPLOAD_UNKNOWN));
     }
 
     /** What the session's ingest holds; a live session without an ingest has not been written to yet. */
@@ -170,19 +203,28 @@ class ContainerdUploads implements UploadStore {
     }
 
     /**
-     * Opens the session's ingest. containerd locks an ingest while a writer has it open; a request that follows
-     * a dropped connection may briefly find it locked, so opening is retried for a short while.
+     * Opens the session's ingest under the current upload window lease (made again once when it was removed behind
+     * this process's back). containerd locks an ingest while a writer has it open; a request that follows a dropped
+     * connection may briefly find it locked, so opening is retried for a short while.
      */
     private Uni<IngestWriter> open(String uploadId) {
-        return Uni.createFrom()
-                .completionStage(() -> IngestWriter.open(
-                        Stubs.leased(stubs.contentStream(), ref(uploadId)), ref(uploadId), 0, null))
-                .onFailure(GrpcErrors::isLocked).retry().withBackOff(Duration.ofMillis(20), Duration.ofMillis(200))
-                .atMost(15)
+        return openUnder(uploadId)
+                .onFailure(t -> GrpcErrors.is(t, Status.Code.NOT_FOUND)).recoverWithUni(() -> {
+                    windows.forget();
+                    return openUnder(uploadId);
+                })
                 .onFailure().recoverWithUni(t -> storedOffset(uploadId).onFailure().recoverWithItem(0L)
                         .map(stored -> {
                             throw GrpcErrors.mapUpload(t, stored);
                         }));
+    }
+
+    private Uni<IngestWriter> openUnder(String uploadId) {
+        return windows.current().chain(lease -> Uni.createFrom()
+                .completionStage(() -> IngestWriter.open(
+                        Stubs.leased(stubs.contentStream(), lease), ref(uploadId), 0, null))
+                .onFailure(GrpcErrors::isLocked).retry().withBackOff(Duration.ofMillis(20), Duration.ofMillis(200))
+                .atMost(15));
     }
 
     /**

@@ -14,7 +14,10 @@ final class Labels {
     static final String SUBJECT = "containerd-registry.io/subject";
     /** On a manifest: its {@code artifactType}, or its config's media type, as the referrers API reports it. */
     static final String ARTIFACT_TYPE = "containerd-registry.io/artifact-type";
-    /** On a pushed blob: the upload lease that holds it until a manifest references it. */
+    /**
+     * On a pushed blob: {@code upload-<session>}, the upload session that committed it, which is also the id of the
+     * session's own lease when it had one.
+     */
     static final String UPLOAD_LEASE = "containerd-registry.io/upload-lease";
     private static final String DIGEST_PREFIX = "containerd-registry.io/digest.";
 

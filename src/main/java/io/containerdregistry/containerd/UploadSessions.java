@@ -13,15 +13,17 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What this process knows about its upload sessions, to spare containerd round trips: when each session's lease
- * expires (leases are never extended, so the time set at creation stays true) and, between two requests of a
+ * What this process knows about its upload sessions, to spare containerd round trips: when each session expires
+ * (fixed when it starts) and, between two requests of a
  * chunked upload, the still-open {@code Write} stream of its ingest. Reopening an ingest makes containerd read
  * everything already written to rebuild its hash, so a chunked upload that reopened per chunk would cost time
  * quadratic in its size; a parked stream continues where it stopped.
  *
- * <p>containerd stays the truth: a session this process does not know (it restarted) is looked up there, a parked
- * stream that broke is dropped and the ingest reopened, and a parked stream is closed after
- * {@code registry.uploads.idle-stream-timeout}, before its lease expires, or when too many are parked.
+ * <p>Once written to, a session lives in containerd (its ingest): a session this process does not know (it
+ * restarted) is looked up there, a parked stream that broke is dropped and the ingest reopened, and a parked stream
+ * is closed after {@code registry.uploads.idle-stream-timeout}, before the session expires, or when too many are
+ * parked. A session not written to yet exists only here, unless too many are remembered (then it gets a lease of its
+ * own in containerd).
  */
 @ApplicationScoped
 class UploadSessions {
@@ -46,9 +48,12 @@ class UploadSessions {
         sessions.values().forEach(Session::closeParked);
     }
 
-    /** Remembers a session this process created, with its lease's expiry. */
-    void started(String uploadId, Instant expiresAt) {
-        remember(uploadId, new Session(expiresAt), false);
+    /**
+     * Remembers a session this process created, with its expiry; false when too many are remembered already (the
+     * caller then keeps the session in containerd).
+     */
+    boolean started(String uploadId, Instant expiresAt) {
+        return remember(uploadId, new Session(expiresAt), false);
     }
 
     /** Remembers a session that was looked up in containerd: its expiry, and whether it was already committed. */
@@ -60,18 +65,19 @@ class UploadSessions {
         }
     }
 
-    private void remember(String uploadId, Session session, boolean ifAbsent) {
+    private boolean remember(String uploadId, Session session, boolean ifAbsent) {
         if (sessions.size() >= MAX_SESSIONS) {
-            return;
+            return false;
         }
         if (ifAbsent) {
             sessions.putIfAbsent(uploadId, session);
         } else {
             sessions.put(uploadId, session);
         }
+        return true;
     }
 
-    /** Forgets sessions whose lease has expired (and closes a stream one may still have parked). */
+    /** Forgets sessions that have expired (and closes a stream one may still have parked). */
     private void sweep() {
         Instant now = Instant.now();
         sessions.entrySet().removeIf(entry -> {
@@ -83,22 +89,22 @@ class UploadSessions {
         });
     }
 
-    /** The session's lease expiry, when this process knows it. */
+    /** The session's expiry, when this process knows it. */
     Optional<Instant> expiry(String uploadId) {
         Session session = sessions.get(uploadId);
         return session == null ? Optional.empty() : Optional.of(session.expiresAt);
     }
 
-    /** Whether this process knows the session was committed (its lease lives on, keeping the blob). */
+    /** Whether this process knows the session was committed. */
     boolean completed(String uploadId) {
         Session session = sessions.get(uploadId);
         return session != null && session.completed;
     }
 
     /**
-     * The session was committed: it takes no more requests. It is remembered as complete until its lease expires
-     * (a later request is refused without asking containerd), unless too many are remembered: then it is forgotten,
-     * and a later request finds it complete in containerd (its committed content carries the session's lease label).
+     * The session was committed: it takes no more requests. It is remembered as complete until it expires (a later
+     * request is refused without asking containerd), unless too many are remembered: then it is forgotten, and a
+     * later request finds no ingest for it in containerd.
      */
     void complete(String uploadId) {
         Session session = sessions.get(uploadId);
@@ -129,7 +135,7 @@ class UploadSessions {
         session.park(writer, timers.schedule(() -> session.closeParked(writer), keep.toMillis(), TimeUnit.MILLISECONDS));
     }
 
-    /** The session was cancelled (or its lease is gone): closes a parked stream and forgets it. */
+    /** The session was cancelled (or is gone from containerd): closes a parked stream and forgets it. */
     void forget(String uploadId) {
         Session session = sessions.remove(uploadId);
         if (session != null) {

@@ -34,8 +34,11 @@ class UploadSessionsTest {
     void rememberedSessionsAreCappedAndTheRestAreLookedUp() {
         UploadSessions sessions = new UploadSessions(config());
         Instant expiry = Instant.now().plusSeconds(600);
-        for (int i = 0; i < UploadSessions.MAX_SESSIONS + 100; i++) {
-            sessions.started("s" + i, expiry);
+        for (int i = 0; i < UploadSessions.MAX_SESSIONS; i++) {
+            assertTrue(sessions.started("s" + i, expiry));
+        }
+        for (int i = UploadSessions.MAX_SESSIONS; i < UploadSessions.MAX_SESSIONS + 100; i++) {
+            assertFalse(sessions.started("s" + i, expiry), "beyond the cap the caller must keep the session itself");
         }
         assertEquals(Optional.of(expiry), sessions.expiry("s0"));
         assertEquals(Optional.empty(), sessions.expiry("s" + (UploadSessions.MAX_SESSIONS + 50)));
