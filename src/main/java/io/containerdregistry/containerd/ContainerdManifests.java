@@ -38,6 +38,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Manifests are containerd content written byte-exact with GC labels that keep what they reference; tags are image
@@ -56,6 +57,8 @@ class ContainerdManifests implements ManifestStore {
     private final TagCache tags;
     private final ImageIndex images;
     private final long maxManifestSize;
+    /** Counts releases from the push leases, so a push can tell whether one may have raced with it. */
+    private final AtomicLong releases = new AtomicLong();
 
     ContainerdManifests(Stubs stubs, ContentIndex index, Readers readers, LeaseManager leases,
             PushLeases pushLeases, ManifestBytes bytes, TagCache tags, ImageIndex images, RegistryConfig config) {
@@ -136,10 +139,13 @@ class ContainerdManifests implements ManifestStore {
         extraTags.forEach(tag -> names.add(ImageNames.tag(repository, tag)));
         return requiredContent(repository, manifest).chain(required -> {
             Map<String, String> labels = labels(manifest, content, storedDigests(required));
+            long releasesBefore = releases.get();
             return store(repository, content, labels)
                     .call(() -> grantAll(repository, required.values()))
                     .call(() -> pointAll(List.copyOf(names), content))
-                    .call(() -> restoreIfCollected(repository, content, labels));
+                    .call(() -> releases.get() == releasesBefore
+                            ? Uni.createFrom().voidItem()
+                            : restoreIfCollected(repository, content, labels));
         }).invoke(tags::invalidate).replaceWith(content.withoutBytes());
     }
 
@@ -158,7 +164,8 @@ class ContainerdManifests implements ManifestStore {
 
     /**
      * A delete of the same manifest may have released it from the window lease after it was written and before its
-     * records existed, and containerd may have collected it then; it is written again, now held by the records.
+     * records existed, and containerd may have collected it then; it is written again, now held by the records. Only
+     * checked when a delete released something while the push ran.
      */
     private Uni<Void> restoreIfCollected(Repository repository, StoredManifest content, Map<String, String> labels) {
         return index.info(content.stored(), ErrorCode.MANIFEST_UNKNOWN).replaceWithVoid()
@@ -293,7 +300,7 @@ class ContainerdManifests implements ManifestStore {
             return Calls.<ListImagesResponse>unary(o -> stubs.images().list(
                             ListImagesRequest.newBuilder().addFilters(filter).build(), o))
                     .onFailure().transform(t -> GrpcErrors.map(t, ErrorCode.MANIFEST_UNKNOWN))
-                    .call(() -> pushLeases.releaseEverywhere(Digest.parse(info.getDigest())))
+                    .call(() -> release(Digest.parse(info.getDigest())))
                     .chain(response -> deleteRecords(response.getImagesList().stream().map(Image::getName).toList()))
                     .call(() -> readers.revoke(repository, Digest.parse(info.getDigest())));
         });
@@ -306,8 +313,17 @@ class ContainerdManifests implements ManifestStore {
     private Uni<Void> deleteTag(String name) {
         return Calls.<GetImageResponse>unary(o -> stubs.images().get(GetImageRequest.newBuilder().setName(name).build(), o))
                 .onFailure().transform(t -> GrpcErrors.map(t, ErrorCode.MANIFEST_UNKNOWN))
-                .call(response -> pushLeases.releaseEverywhere(Digest.parse(response.getImage().getTarget().getDigest())))
+                .call(response -> release(Digest.parse(response.getImage().getTarget().getDigest())))
                 .chain(() -> deleteRecord(name, true));
+    }
+
+    /**
+     * Releases the manifest from the push leases. Counted once the release is over: a push that read the count
+     * before then checks afterwards that its manifest is still stored (a release over before the push wrote cannot
+     * have touched the push's own hold).
+     */
+    private Uni<Void> release(Digest manifest) {
+        return pushLeases.releaseEverywhere(manifest).eventually(releases::incrementAndGet);
     }
 
     /** Deletes the records one by one; the last deletion collects garbage synchronously. */

@@ -31,7 +31,7 @@ class LeaseManager {
 
     /** Creates the lease (an existing one is left as it is); completes with the expiry it was given. */
     Uni<Instant> create(String id, Duration lifetime) {
-        return createUntil(id, Instant.now().plus(lifetime).plusSeconds(1));
+        return createUntil(id, Instant.now().plus(lifetime));
     }
 
     /** Creates the lease to expire at {@code until} (rounded up to the second); an existing one is left as it is. */
