@@ -6,9 +6,10 @@ import java.time.Duration;
 
 /**
  * The window leases pushes are written under. Manifests need a lease only between their commit and their image
- * records (milliseconds), so theirs are short. Uploaded blobs must live {@code registry.uploads.lease-expiration}
- * after their upload started, until a manifest references them: their windows are a quarter of that (at most five
- * minutes), so a blob no manifest references is collected between one and 1.25 expirations after its upload.
+ * records (milliseconds): theirs expire five minutes after their five-minute window. Uploaded blobs must live
+ * {@code registry.uploads.lease-expiration} after their upload's first write, until a manifest references them:
+ * their windows are a quarter of that (at most five minutes) and their leases expire one expiration after the
+ * window, so a blob no manifest references becomes collectable between one and 1.25 expirations after its upload.
  */
 @ApplicationScoped
 class PushLeases {

@@ -57,7 +57,8 @@ class UploadLeasesTest {
     void startingASessionAsksNothingOfContainerdAndTheFirstWriteGoesUnderAnUploadWindowLease() {
         List<String> before = leases();
         String location = Registry.startUpload(REPO);
-        assertEquals(before, leases(), "no lease for a session not written to");
+        assertEquals(List.of(), leases().stream().filter(id -> !before.contains(id)).toList(),
+                "no lease for a session not written to");
         patch(location, "first chunk", 0);
         assertTrue(Ctr.ctr(Path.of(socket), "default", "content", "active").contains("upload-" + id(location)));
         assertTrue(leases().stream().anyMatch(id -> id.startsWith(PushLeases.UPLOADS)), leases().toString());
