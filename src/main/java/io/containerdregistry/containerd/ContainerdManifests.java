@@ -90,10 +90,9 @@ class ContainerdManifests implements ManifestStore {
             return Uni.createFrom().item(cached);
         }
         long generation = tags.generation();
-        return Calls.<GetImageResponse>unary(o -> stubs.images().get(GetImageRequest.newBuilder().setName(name).build(), o))
-                .onFailure().transform(t -> GrpcErrors.map(t, ErrorCode.MANIFEST_UNKNOWN))
-                .chain(response -> {
-                    Descriptor target = response.getImage().getTarget();
+        return record(name)
+                .chain(image -> {
+                    Descriptor target = image.getTarget();
                     Digest digest = Digest.parse(target.getDigest());
                     // the record may outlive its content: answer as if the tag were unknown, never 200 then 404
                     return index.info(digest, ErrorCode.MANIFEST_UNKNOWN).map(info -> new StoredManifest(
@@ -311,10 +310,16 @@ class ContainerdManifests implements ManifestStore {
      * nothing else references it.
      */
     private Uni<Void> deleteTag(String name) {
+        return record(name)
+                .call(image -> release(Digest.parse(image.getTarget().getDigest())))
+                .chain(() -> deleteRecord(name, true));
+    }
+
+    /** The image record, {@code MANIFEST_UNKNOWN} when there is none. */
+    private Uni<Image> record(String name) {
         return Calls.<GetImageResponse>unary(o -> stubs.images().get(GetImageRequest.newBuilder().setName(name).build(), o))
                 .onFailure().transform(t -> GrpcErrors.map(t, ErrorCode.MANIFEST_UNKNOWN))
-                .call(response -> release(Digest.parse(response.getImage().getTarget().getDigest())))
-                .chain(() -> deleteRecord(name, true));
+                .map(GetImageResponse::getImage);
     }
 
     /**

@@ -149,24 +149,20 @@ class ContainerdUploads implements UploadStore {
 
     /** When the session's ingest started, or empty when it has none. */
     private Uni<Optional<Instant>> ingestStarted(String uploadId) {
-        StatusRequest request = StatusRequest.newBuilder().setRef(ref(uploadId)).build();
-        return Calls.<StatusResponse>unary(o -> stubs.content().status(request, o))
-                .map(response -> Optional.of(Instant.ofEpochSecond(response.getStatus().getStartedAt().getSeconds(),
-                        response.getStatus().getStartedAt().getNanos())))
-                .onFailure(t -> GrpcErrors.is(t, Status.Code.NOT_FOUND)).recoverWithItem(Optional.empty())
-                .onFailure().transform(t -> GrpcErrors.map(t, ErrorCode.BLOB_UPLOAD_UNKNOWN));
+        return ingestStatus(uploadId).map(status -> status.map(s -> Instant.ofEpochSecond(
+                s.getStartedAt().getSeconds(), s.getStartedAt().getNanos())));
     }
 
     /** What the session's ingest holds; a live session without an ingest has not been written to yet. */
     private Uni<Long> storedOffset(String uploadId) {
-        return ingestOffset(uploadId).map(offset -> offset.orElse(0L));
+        return ingestStatus(uploadId).map(status -> status.map(s -> s.getOffset()).orElse(0L));
     }
 
-    /** The ingest's offset, or empty when the session has no ingest (not written to yet, or committed). */
-    private Uni<Optional<Long>> ingestOffset(String uploadId) {
+    /** The ingest's status, or empty when the session has no ingest (not written to yet, or committed). */
+    private Uni<Optional<io.containerdregistry.containerd.api.content.Status>> ingestStatus(String uploadId) {
         StatusRequest request = StatusRequest.newBuilder().setRef(ref(uploadId)).build();
         return Calls.<StatusResponse>unary(o -> stubs.content().status(request, o))
-                .map(response -> Optional.of(response.getStatus().getOffset()))
+                .map(response -> Optional.of(response.getStatus()))
                 .onFailure(t -> GrpcErrors.is(t, Status.Code.NOT_FOUND)).recoverWithItem(Optional.empty())
                 .onFailure().transform(t -> GrpcErrors.map(t, ErrorCode.BLOB_UPLOAD_UNKNOWN));
     }

@@ -52,19 +52,20 @@ class LeaseManager {
 
     /** Deletes a lease; with {@code sync}, containerd collects garbage before answering. */
     Uni<Void> delete(String id, boolean sync) {
-        return Calls.<com.google.protobuf.Empty>unary(
-                        o -> stubs.leases().delete(DeleteRequest.newBuilder().setId(id).setSync(sync).build(), o))
-                .replaceWithVoid()
-                .onFailure(t -> GrpcErrors.is(t, Status.Code.NOT_FOUND)).recoverWithNull()
-                .onFailure().transform(t -> GrpcErrors.map(t, ErrorCode.UNKNOWN));
+        return missingIsDone(Calls.unary(
+                o -> stubs.leases().delete(DeleteRequest.newBuilder().setId(id).setSync(sync).build(), o)));
     }
 
     /** Stops the lease holding the content (nothing happens when the lease or its hold is gone). */
     Uni<Void> release(String id, Digest content) {
         DeleteResourceRequest request = DeleteResourceRequest.newBuilder().setId(id)
                 .setResource(Resource.newBuilder().setId(content.toString()).setType("content")).build();
-        return Calls.<com.google.protobuf.Empty>unary(o -> stubs.leases().deleteResource(request, o))
-                .replaceWithVoid()
+        return missingIsDone(Calls.unary(o -> stubs.leases().deleteResource(request, o)));
+    }
+
+    /** A removal whose target is already gone has nothing left to do. */
+    private static Uni<Void> missingIsDone(Uni<com.google.protobuf.Empty> removal) {
+        return removal.replaceWithVoid()
                 .onFailure(t -> GrpcErrors.is(t, Status.Code.NOT_FOUND)).recoverWithNull()
                 .onFailure().transform(t -> GrpcErrors.map(t, ErrorCode.UNKNOWN));
     }
@@ -74,11 +75,8 @@ class LeaseManager {
         if (!prefix.matches("[a-z0-9-]+")) {
             throw new IllegalArgumentException("not a plain lease id prefix: " + prefix);
         }
-        ListRequest request = ListRequest.newBuilder().addFilters("id~=" + Filters.quote("^" + prefix)).build();
-        return Calls.<ListResponse>unary(o -> stubs.leases().list(request, o))
-                .onFailure().transform(t -> GrpcErrors.map(t, ErrorCode.UNKNOWN))
-                .map(response -> response.getLeasesList().stream().map(Lease::getId)
-                        .filter(id -> id.startsWith(prefix)).toList());
+        return list("id~=" + Filters.quote("^" + prefix)).map(leases -> leases.stream().map(Lease::getId)
+                .filter(id -> id.startsWith(prefix)).toList());
     }
 
     /** Makes containerd collect garbage now (a short-lived lease deleted with {@code sync}). */
@@ -89,13 +87,17 @@ class LeaseManager {
 
     /** The lease's expiry, or empty when the lease does not exist. A lease without expiry never expires. */
     Uni<Optional<Instant>> expiry(String id) {
-        ListRequest request = ListRequest.newBuilder().addFilters("id==" + Filters.quote(id)).build();
+        return list("id==" + Filters.quote(id)).map(leases -> leases.stream()
+                .filter(l -> l.getId().equals(id))
+                .findFirst()
+                .map(LeaseManager::expiryOf));
+    }
+
+    private Uni<List<Lease>> list(String filter) {
+        ListRequest request = ListRequest.newBuilder().addFilters(filter).build();
         return Calls.<ListResponse>unary(o -> stubs.leases().list(request, o))
                 .onFailure().transform(t -> GrpcErrors.map(t, ErrorCode.UNKNOWN))
-                .map(response -> response.getLeasesList().stream()
-                        .filter(l -> l.getId().equals(id))
-                        .findFirst()
-                        .map(LeaseManager::expiryOf));
+                .map(ListResponse::getLeasesList);
     }
 
     private static Instant expiryOf(Lease lease) {

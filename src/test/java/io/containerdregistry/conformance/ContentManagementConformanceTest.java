@@ -50,7 +50,7 @@ class ContentManagementConformanceTest {
     }
 
     private boolean stored(String digest) {
-        return Ctr.ctr(Path.of(socket), "default", "content", "ls", "-q").contains(digest);
+        return Ctr.stored(Path.of(socket), "default", digest);
     }
 
     @Test

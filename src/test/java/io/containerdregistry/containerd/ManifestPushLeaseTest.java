@@ -12,7 +12,6 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -32,8 +31,7 @@ class ManifestPushLeaseTest {
     String socket;
 
     private List<String> leases() {
-        return Arrays.stream(Ctr.ctr(Path.of(socket), "default", "leases", "ls", "-q").split("\\s+"))
-                .filter(id -> !id.isBlank()).toList();
+        return Ctr.leaseIds(Path.of(socket), "default");
     }
 
     private List<String> windowLeases() {
@@ -41,7 +39,7 @@ class ManifestPushLeaseTest {
     }
 
     private boolean stored(String digest) {
-        return Ctr.ctr(Path.of(socket), "default", "content", "ls", "-q").contains(digest);
+        return Ctr.stored(Path.of(socket), "default", digest);
     }
 
     private static String push(String tag) {

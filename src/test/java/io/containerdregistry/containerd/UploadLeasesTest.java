@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -39,8 +38,7 @@ class UploadLeasesTest {
     UploadSessions sessions;
 
     private List<String> leases() {
-        return Arrays.stream(Ctr.ctr(Path.of(socket), "default", "leases", "ls", "-q").split("\\s+"))
-                .filter(id -> !id.isBlank()).toList();
+        return Ctr.leaseIds(Path.of(socket), "default");
     }
 
     private static String id(String location) {

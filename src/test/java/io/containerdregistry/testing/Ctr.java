@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -17,6 +18,17 @@ public final class Ctr {
         List<String> command = new ArrayList<>(List.of("ctr", "--address", socket.toString(), "-n", namespace));
         command.addAll(List.of(args));
         return run(command);
+    }
+
+    /** The ids of the namespace's leases. */
+    public static List<String> leaseIds(Path socket, String namespace) {
+        return Arrays.stream(ctr(socket, namespace, "leases", "ls", "-q").split("\\s+"))
+                .filter(id -> !id.isBlank()).toList();
+    }
+
+    /** Whether the namespace's content store holds the digest. */
+    public static boolean stored(Path socket, String namespace, String digest) {
+        return ctr(socket, namespace, "content", "ls", "-q").contains(digest);
     }
 
     /** Triggers a synchronous garbage collection in the namespace (a lease created, then deleted with --sync). */
