@@ -6,6 +6,7 @@ import io.containerdregistry.oci.ByteRange;
 import io.containerdregistry.oci.Digest;
 import io.containerdregistry.oci.Repository;
 import io.containerdregistry.peers.PeerFetcher;
+import io.containerdregistry.store.BlobInfo;
 import io.containerdregistry.store.BlobStore;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
@@ -21,12 +22,14 @@ class BlobRoutes {
     private final BlobStore blobs;
     private final DeletePolicy deletes;
     private final PeerFetcher peers;
+    private final TransferAdmission admission;
 
-    BlobRoutes(Scope scope, BlobStore blobs, DeletePolicy deletes, PeerFetcher peers) {
+    BlobRoutes(Scope scope, BlobStore blobs, DeletePolicy deletes, PeerFetcher peers, TransferAdmission admission) {
         this.scope = scope;
         this.blobs = blobs;
         this.deletes = deletes;
         this.peers = peers;
+        this.admission = admission;
     }
 
     void init(@Observes Router router) {
@@ -47,36 +50,42 @@ class BlobRoutes {
         Digest digest = Digest.parse(rc.pathParam("digest"));
         Async.then(rc, blobs.stat(repository, digest), info -> {
             ByteRange range = ByteRange.resolve(rc.request().getHeader("Range"), info.size());
-            HttpServerResponse response = rc.response()
-                    .putHeader("Docker-Content-Digest", digest.toString())
-                    .putHeader("Accept-Ranges", "bytes")
-                    .putHeader("Content-Type", "application/octet-stream")
-                    .putHeader("ETag", '"' + digest.toString() + '"');
-            long offset = 0;
-            long length = info.size();
-            if (range != null) {
-                offset = range.start();
-                length = range.length();
-                response.setStatusCode(206)
-                        .putHeader("Content-Range", "bytes " + range.start() + "-" + range.end() + "/" + info.size());
-            }
-            response.putHeader("Content-Length", Long.toString(length));
+            long offset = range == null ? 0 : range.start();
+            long length = range == null ? info.size() : range.length();
             if (!withBody || length == 0) {
-                response.end();
+                headers(rc, info, digest, range).end();
                 return;
             }
-            long from = offset;
-            long count = length;
             blobs.file(info.stored()).ifPresentOrElse(
-                    file -> response.sendFile(file.toString(), from, count).onFailure(failure -> {
-                        // the file went away between lookup and open: stream it from containerd instead
-                        if (!response.headWritten()) {
-                            blobs.read(info.stored(), from, count).subscribe(new ResponseBody(rc));
-                        } else {
-                            Connections.cut(rc);
-                        }
-                    }),
-                    () -> blobs.read(info.stored(), from, count).subscribe(new ResponseBody(rc)));
+                    file -> headers(rc, info, digest, range).sendFile(file.toString(), offset, length)
+                            .onFailure(failure -> {
+                                // the file went away between lookup and open: stream it from containerd instead
+                                if (!rc.response().headWritten()) {
+                                    blobs.read(info.stored(), offset, length).subscribe(new ResponseBody(rc));
+                                } else {
+                                    Connections.cut(rc);
+                                }
+                            }),
+                    // streamed through containerd: buffers are taken only with a share of transfer memory
+                    () -> admission.admit(rc, TransferAdmission.CONTAINERD_READ, () -> {
+                        headers(rc, info, digest, range);
+                        blobs.read(info.stored(), offset, length).subscribe(new ResponseBody(rc));
+                    }));
         }, miss -> peers.serveOrFail(rc, miss, digest));
+    }
+
+    private static HttpServerResponse headers(RoutingContext rc, BlobInfo info, Digest digest, ByteRange range) {
+        HttpServerResponse response = rc.response()
+                .putHeader("Docker-Content-Digest", digest.toString())
+                .putHeader("Accept-Ranges", "bytes")
+                .putHeader("Content-Type", "application/octet-stream")
+                .putHeader("ETag", '"' + digest.toString() + '"');
+        long length = info.size();
+        if (range != null) {
+            length = range.length();
+            response.setStatusCode(206)
+                    .putHeader("Content-Range", "bytes " + range.start() + "-" + range.end() + "/" + info.size());
+        }
+        return response.putHeader("Content-Length", Long.toString(length));
     }
 }

@@ -7,18 +7,40 @@ import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 
-/** Reads a small request body (a manifest) into memory, failing as soon as it grows past the limit. */
+/**
+ * Reads a small request body (a manifest) into memory, failing as soon as it grows past the limit. The buffer is
+ * sized from {@code Content-Length} up front, so it is never copied while it grows.
+ */
 final class BoundedBody {
     private BoundedBody() {
     }
 
+    /**
+     * The body length the request announces: its {@code Content-Length}, or the limit for a chunked body. Fails with
+     * 413 when it announces more than the limit.
+     */
+    static long declaredLength(HttpServerRequest request, long limit, ErrorCode tooLarge) {
+        String length = request.getHeader("Content-Length");
+        if (length == null || request.getHeader("Transfer-Encoding") != null) {
+            return limit;
+        }
+        long declared = parse(length);
+        if (declared > limit) {
+            throw oversized(limit, tooLarge);
+        }
+        return declared;
+    }
+
+    /** Reads the (possibly paused) request's body; resumes it. */
     static Future<Buffer> read(HttpServerRequest request, long limit, ErrorCode tooLarge) {
         Promise<Buffer> promise = Promise.promise();
-        String length = request.getHeader("Content-Length");
-        if (length != null && parse(length) > limit) {
-            return Future.failedFuture(oversized(limit, tooLarge));
+        long expected;
+        try {
+            expected = declaredLength(request, limit, tooLarge);
+        } catch (RegistryException e) {
+            return Future.failedFuture(e);
         }
-        Buffer body = Buffer.buffer();
+        Buffer body = Buffer.buffer((int) Math.min(expected, 64 * 1024 * 1024));
         request.handler(chunk -> {
             if (promise.future().isComplete()) {
                 return;
@@ -31,6 +53,10 @@ final class BoundedBody {
         });
         request.endHandler(ignored -> promise.tryComplete(body));
         request.exceptionHandler(promise::tryFail);
+        if ("100-continue".equalsIgnoreCase(request.getHeader("Expect"))) {
+            request.response().writeContinue();
+        }
+        request.resume();
         return promise.future();
     }
 

@@ -12,7 +12,8 @@ import org.jboss.logging.Logger;
 
 /**
  * The one place that writes OCI error bodies: {@code {"errors":[{"code","message","detail"}]}} with the code's
- * status. Anything that is not a {@link RegistryException} is a 500 {@code UNKNOWN}, logged once with its cause.
+ * status. Anything that is not a {@link RegistryException} is a 500 {@code UNKNOWN}, logged once with its cause; a 503
+ * (containerd away, or the registry busy) is left to the access log.
  */
 final class ErrorResponses {
     private static final Logger LOG = Logger.getLogger(ErrorResponses.class);
@@ -44,7 +45,12 @@ final class ErrorResponses {
     /** Answers the request with the error, as the failure handler does (for handlers that refuse outside it). */
     static void answer(RoutingContext rc, RegistryException error) {
         HttpServerResponse response = rc.response();
-        if (error.status() >= 500) {
+        if (error.status() == 503) {
+            // containerd away or the registry busy: expected, answered with Retry-After, and already in the access
+            // log with its reason; a stack trace per request would bury everything else
+            LOG.debugf(error.getCause() != null ? error.getCause() : error, "%s %s: %s",
+                    rc.request().method(), rc.request().path(), error.detail());
+        } else if (error.status() >= 500) {
             LOG.errorf(error.getCause() != null ? error.getCause() : error, "%s %s: %s",
                     rc.request().method(), rc.request().path(), error.detail());
         }

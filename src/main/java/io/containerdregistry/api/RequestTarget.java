@@ -1,5 +1,6 @@
 package io.containerdregistry.api;
 
+import io.containerdregistry.mirror.MirrorPolicy;
 import io.containerdregistry.oci.ErrorCode;
 import io.containerdregistry.security.Access;
 import io.containerdregistry.security.Action;
@@ -20,21 +21,35 @@ final class RequestTarget {
     private RequestTarget() {
     }
 
-    /** The accesses the request needs; {@code param} reads a query parameter. */
+    /**
+     * The accesses the request needs; {@code param} reads a query parameter. A mirror request ({@code ?ns=<host>})
+     * reads and writes the repository {@code <host>/<name>} (the same mapping the routes use), so that is the name
+     * decided on.
+     */
     static List<Access> required(HttpMethod method, String path, Function<String, String> param) {
         ApiPath target = ApiPath.parse(path);
+        String ns = param.apply("ns");
         return switch (target.family()) {
             case CATALOG -> List.of(Access.catalog());
             case UPLOAD -> {
-                Access push = Access.repository(decode(target.name()), Action.PULL, Action.PUSH);
+                Access push = Access.repository(name(target.name(), ns), Action.PULL, Action.PUSH);
                 String from = target.isUploadSession() ? param.apply("from") : null;
                 yield from != null && param.apply("mount") != null
-                        ? List.of(push, Access.repository(decode(from), Action.PULL)) : List.of(push);
+                        ? List.of(push, Access.repository(mapped(from, ns), Action.PULL)) : List.of(push);
             }
-            case BLOB, MANIFEST -> List.of(Access.repository(decode(target.name()), byMethod(method)));
-            case TAGS, REFERRERS -> List.of(Access.repository(decode(target.name()), Action.PULL));
+            case BLOB, MANIFEST -> List.of(Access.repository(name(target.name(), ns), byMethod(method)));
+            case TAGS, REFERRERS -> List.of(Access.repository(name(target.name(), ns), Action.PULL));
             default -> List.of();
         };
+    }
+
+    /** The repository a path's (percent-encoded) name stands for. */
+    private static String name(String encoded, String ns) {
+        return mapped(decode(encoded), ns);
+    }
+
+    private static String mapped(String name, String ns) {
+        return ns == null ? name : MirrorPolicy.mapped(ns, name).name();
     }
 
     /** Reads need pull, deletes need delete, writes need pull and push (as Docker's registry asks for uploads). */

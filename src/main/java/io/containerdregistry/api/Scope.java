@@ -18,6 +18,15 @@ class Scope {
         this.mirror = mirror;
     }
 
+    /**
+     * Another repository the request names ({@code from} of a mount): for a mirror request, that name in the same
+     * upstream's namespace, as authorization saw it.
+     */
+    Repository other(RoutingContext rc, String name) {
+        String ns = rc.request().getParam("ns");
+        return ns == null ? new Repository(name) : MirrorPolicy.mapped(ns, name);
+    }
+
     Repository repository(RoutingContext rc, MirrorPolicy.Access access, ErrorCode miss) {
         String ns = rc.request().getParam("ns");
         String name = rc.pathParam("name");

@@ -7,6 +7,8 @@ import io.containerdregistry.store.BlobStore;
 import io.containerdregistry.oci.ErrorCode;
 import io.containerdregistry.oci.Repository;
 import io.containerdregistry.oci.UploadRange;
+import io.containerdregistry.security.Principal;
+import io.containerdregistry.store.UploadSession;
 import io.containerdregistry.store.UploadStore;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -28,13 +30,25 @@ class UploadRoutes {
     private final Scope scope;
     private final UploadStore uploads;
     private final BlobStore blobs;
+    private final TransferAdmission admission;
     private final long chunkMinLength;
 
-    UploadRoutes(Scope scope, UploadStore uploads, BlobStore blobs, RegistryConfig config) {
+    UploadRoutes(Scope scope, UploadStore uploads, BlobStore blobs, TransferAdmission admission,
+            RegistryConfig config) {
         this.scope = scope;
         this.uploads = uploads;
         this.blobs = blobs;
+        this.admission = admission;
         this.chunkMinLength = config.uploads().chunkMinLength();
+    }
+
+    /** Runs the upload once it holds its share of transfer memory (a request without a body needs none). */
+    private void admitted(RoutingContext rc, RequestBody body, Runnable upload) {
+        if (body == null) {
+            upload.run();
+        } else {
+            admission.admit(rc, TransferAdmission.UPLOAD, upload);
+        }
     }
 
     void init(@Observes Router router) {
@@ -56,17 +70,24 @@ class UploadRoutes {
         Repository repository = scope.repository(rc, MirrorPolicy.Access.WRITE, ErrorCode.BLOB_UPLOAD_UNKNOWN);
         if (digestParam != null) {
             Digest digest = Digest.parse(digestParam);
-            String id = UUID.randomUUID().toString();
-            Async.then(rc, uploads.start(id).chain(() -> uploads.complete(repository, id, null, body, digest)),
-                    size -> created(rc, repository, digest));
+            UploadSession session = session(rc, repository, UUID.randomUUID().toString());
+            admitted(rc, body, () -> Async.then(rc,
+                    uploads.start(session).chain(() -> uploads.complete(session, null, body, digest)),
+                    size -> created(rc, repository, digest)));
             return;
         }
         startSession(rc, repository);
     }
 
+    /** The session {@code id} as this request names it: with the request's repository and principal. */
+    private static UploadSession session(RoutingContext rc, Repository repository, String id) {
+        Principal principal = rc.get(AccessControl.PRINCIPAL);
+        return new UploadSession(repository, principal == null ? "" : principal.identity(), id);
+    }
+
     private void startSession(RoutingContext rc, Repository repository) {
         String id = UUID.randomUUID().toString();
-        Async.then(rc, uploads.start(id), ignored -> rc.response().setStatusCode(202)
+        Async.then(rc, uploads.start(session(rc, repository, id)), ignored -> rc.response().setStatusCode(202)
                 .putHeader("Location", Paths.uploadLocation(repository, id))
                 .putHeader("Range", "0-0")
                 .putHeader("Docker-Upload-UUID", id)
@@ -85,7 +106,7 @@ class UploadRoutes {
             startSession(rc, repository);
             return;
         }
-        Async.then(rc, blobs.mount(digest, new Repository(from), repository), mounted -> {
+        Async.then(rc, blobs.mount(digest, scope.other(rc, from), repository), mounted -> {
             if (mounted) {
                 created(rc, repository, digest);
             } else {
@@ -99,8 +120,29 @@ class UploadRoutes {
         Repository repository = scope.repository(rc, MirrorPolicy.Access.WRITE, ErrorCode.BLOB_UPLOAD_UNKNOWN);
         String id = uploadId(rc);
         String contentRange = rc.request().getHeader("Content-Range");
-        Long start = contentRange == null ? null : UploadRange.parse(contentRange).start();
-        Async.then(rc, uploads.append(id, start, body), offset -> accepted(rc, repository, id, offset));
+        UploadRange range = contentRange == null ? null : UploadRange.parse(contentRange);
+        Long length = range == null ? null : range.length();
+        Long declared = declaredLength(rc.request());
+        if (length != null && declared != null && !length.equals(declared)) {
+            throw ErrorCode.SIZE_INVALID.exception("Content-Length " + declared + " does not match Content-Range "
+                    + range.start() + "-" + range.end());
+        }
+        Long start = range == null ? null : range.start();
+        admitted(rc, body, () -> Async.then(rc, uploads.append(session(rc, repository, id), start, length, body),
+                offset -> accepted(rc, repository, id, offset)));
+    }
+
+    /** The request's {@code Content-Length}, or null when it has none (a chunked body). */
+    private static Long declaredLength(HttpServerRequest request) {
+        String header = request.getHeader("Content-Length");
+        if (header == null || request.getHeader("Transfer-Encoding") != null) {
+            return null;
+        }
+        try {
+            return Long.parseLong(header.trim());
+        } catch (NumberFormatException e) {
+            throw ErrorCode.SIZE_INVALID.exception("invalid Content-Length");
+        }
     }
 
     private void put(RoutingContext rc) {
@@ -115,14 +157,14 @@ class UploadRoutes {
         Digest digest = Digest.parse(digestParam);
         String contentRange = request.getHeader("Content-Range");
         Long start = contentRange == null ? null : UploadRange.parse(contentRange).start();
-        Async.then(rc, uploads.complete(repository, id, start, body, digest),
-                size -> created(rc, repository, digest));
+        admitted(rc, body, () -> Async.then(rc, uploads.complete(session(rc, repository, id), start, body, digest),
+                size -> created(rc, repository, digest)));
     }
 
     private void status(RoutingContext rc) {
         Repository repository = scope.repository(rc, MirrorPolicy.Access.WRITE, ErrorCode.BLOB_UPLOAD_UNKNOWN);
         String id = uploadId(rc);
-        Async.then(rc, uploads.offset(id), offset -> rc.response().setStatusCode(204)
+        Async.then(rc, uploads.offset(session(rc, repository, id)), offset -> rc.response().setStatusCode(204)
                 .putHeader("Location", Paths.uploadLocation(repository, id))
                 .putHeader("Range", UploadRange.stored(offset))
                 .putHeader("Docker-Upload-UUID", id)
@@ -130,9 +172,9 @@ class UploadRoutes {
     }
 
     private void cancel(RoutingContext rc) {
-        scope.repository(rc, MirrorPolicy.Access.WRITE, ErrorCode.BLOB_UPLOAD_UNKNOWN);
+        Repository repository = scope.repository(rc, MirrorPolicy.Access.WRITE, ErrorCode.BLOB_UPLOAD_UNKNOWN);
         String id = uploadId(rc);
-        Async.then(rc, uploads.cancel(id), ignored -> rc.response().setStatusCode(204).end());
+        Async.then(rc, uploads.cancel(session(rc, repository, id)), ignored -> rc.response().setStatusCode(204).end());
     }
 
     private static void accepted(RoutingContext rc, Repository repository, String id, long offset) {

@@ -68,6 +68,15 @@ public interface RegistryConfig {
          */
         Optional<String> contentDir();
 
+        /**
+         * How often what the registry keeps in memory of containerd's image records (the listing index, the tag
+         * cache) is rebuilt from a full listing, whatever the event stream said meanwhile: the longest any missed event
+         * could leave them stale. Between two rebuilds they follow the event stream, and they are off while it is down.
+         */
+        @WithDefault("60s")
+        @WithConverter(GoDurationConverter.class)
+        Duration cacheResync();
+
         /** Where the private containerd keeps its files when {@link #autoStart()} starts one. */
         @WithDefault("target/containerd")
         String autoStartDir();
@@ -91,6 +100,22 @@ public interface RegistryConfig {
          */
         @WithDefault("32")
         int maxUploadsPerClient();
+
+        /**
+         * Memory the registry's transfers may hold in buffers at once (alias {@code TRANSFER_MEMORY}): each blob upload
+         * request takes 2 MiB of it, each blob read that streams through containerd (no content directory) 2.5 MiB,
+         * each manifest push twice its size. A transfer that finds too little free waits for it (its body unread) up
+         * to {@link #admissionWait()}, then is answered 503 with {@code Retry-After}; so are those beyond four waiting
+         * transfers per 2 MiB share. Downloads sent from containerd's content directory and small
+         * requests need none.
+         */
+        @WithDefault("64M")
+        MemorySize transferMemory();
+
+        /** How long a transfer waits for its share of {@link #transferMemory()} before it is answered 503. */
+        @WithDefault("5s")
+        @WithConverter(GoDurationConverter.class)
+        Duration admissionWait();
 
         /**
          * Largest request header block, in bytes (alias {@code MAX_HEADER_SIZE}): the header lines' names and values,

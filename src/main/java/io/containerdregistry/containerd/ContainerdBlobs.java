@@ -20,15 +20,14 @@ class ContainerdBlobs implements BlobStore {
     private final Stubs stubs;
     private final Readers readers;
     private final LeaseManager leases;
-    private final WindowLeases uploadLeases;
+    private final Holds holds;
     private final Optional<Path> blobDir;
 
-    ContainerdBlobs(Stubs stubs, Readers readers, LeaseManager leases, PushLeases pushLeases,
-            ContainerdSocket socket) {
+    ContainerdBlobs(Stubs stubs, Readers readers, LeaseManager leases, Holds holds, ContainerdSocket socket) {
         this.stubs = stubs;
         this.readers = readers;
         this.leases = leases;
-        this.uploadLeases = pushLeases.uploads();
+        this.holds = holds;
         this.blobDir = socket.contentDir().map(dir -> dir.resolve("blobs").resolve("sha256"));
     }
 
@@ -38,10 +37,17 @@ class ContainerdBlobs implements BlobStore {
                 .map(info -> new BlobInfo(digest, info.getSize(), Digest.parse(info.getDigest())));
     }
 
+    /**
+     * Mounts when the blob is readable through {@code from}: {@code to} gets a hold of its own (a lease expiration
+     * from now, like a push) and is listed on the content, which must still be stored once the hold is in place.
+     */
     @Override
     public Uni<Boolean> mount(Digest digest, Repository from, Repository to) {
         return readers.readable(from, digest, ErrorCode.BLOB_UNKNOWN)
-                .chain(info -> readers.grant(to, info))
+                .chain(info -> {
+                    Digest stored = Digest.parse(info.getDigest());
+                    return holds.holdBlob(to, stored).chain(() -> readers.grant(to, stored));
+                })
                 .replaceWith(true)
                 .onFailure(t -> t instanceof RegistryException e && e.code() == ErrorCode.BLOB_UNKNOWN)
                 .recoverWithItem(false);
@@ -58,22 +64,17 @@ class ContainerdBlobs implements BlobStore {
     }
 
     /**
-     * Takes the blob out of the repository. When no other repository holds it (or isolation is off), the pushed
-     * blob is released too: the upload leases stop holding it (the window leases, and the lease of its own a session
-     * may have had) and containerd collects garbage at once, so the blob disappears unless a manifest still
-     * references it (then its GC labels keep it: nothing referenced is lost).
+     * Takes the blob out of the repository: the repository is no longer listed on it and its holds end. Other
+     * repositories' holds are left alone, so their pushes and mounts of the same content keep what they were promised;
+     * when no other repository is listed, containerd collects garbage at once, so the blob disappears unless someone
+     * else still holds it or a manifest references it (nothing referenced is lost).
      */
     @Override
     public Uni<Void> delete(Repository repository, Digest digest) {
-        return readers.readable(repository, digest, ErrorCode.BLOB_UNKNOWN).chain(info ->
-                readers.revoke(repository, Digest.parse(info.getDigest())).chain(othersHoldIt -> {
-                    if (othersHoldIt && readers.enforced()) {
-                        return Uni.createFrom().voidItem();
-                    }
-                    String ownLease = info.getLabelsOrDefault(Labels.UPLOAD_LEASE, null);
-                    return uploadLeases.releaseEverywhere(Digest.parse(info.getDigest()))
-                            .chain(() -> ownLease == null ? Uni.createFrom().voidItem() : leases.delete(ownLease))
-                            .chain(leases::collectGarbage);
-                }));
+        return readers.readable(repository, digest, ErrorCode.BLOB_UNKNOWN).chain(info -> {
+            Digest stored = Digest.parse(info.getDigest());
+            return readers.revoke(repository, stored).chain(othersListed -> holds.releaseBlob(repository, stored)
+                    .chain(() -> othersListed ? Uni.createFrom().voidItem() : leases.collectGarbage()));
+        });
     }
 }

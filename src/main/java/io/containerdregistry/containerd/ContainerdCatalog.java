@@ -44,7 +44,8 @@ class ContainerdCatalog implements Catalog {
     public Uni<Optional<ListPage>> tags(Repository repository, String last, int n) {
         if (index.live()) {
             String name = repository.name();
-            boolean known = !index.names(name + ":", name + ";").isEmpty() || !index.names(name + "@", name + "A").isEmpty();
+            boolean known = index.names(name + ":", name + ";").stream().anyMatch(record -> !ImageNames.isImageId(record))
+                    || !index.names(name + "@", name + "A").isEmpty();
             if (!known) {
                 return Uni.createFrom().item(Optional.empty());
             }

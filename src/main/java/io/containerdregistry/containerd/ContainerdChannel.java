@@ -24,6 +24,7 @@ public class ContainerdChannel {
     static final Metadata.Key<String> NAMESPACE = Metadata.Key.of("containerd-namespace", Metadata.ASCII_STRING_MARSHALLER);
     static final Metadata.Key<String> LEASE = Metadata.Key.of("containerd-lease", Metadata.ASCII_STRING_MARSHALLER);
     private static final int MAX_MESSAGE = 16 * 1024 * 1024;
+    private static final int READ_WINDOW = 256 * 1024;
 
     private final ContainerdSocket socket;
     private final String namespace;
@@ -51,6 +52,9 @@ public class ContainerdChannel {
                     .usePlaintext()
                     .overrideAuthority("localhost")
                     .maxInboundMessageSize(MAX_MESSAGE)
+                    // a fixed receive window per stream (no growth by bandwidth probing): what containerd may send a
+                    // read stream ahead of the client's pace stays this small, whatever the number of streams
+                    .flowControlWindow(READ_WINDOW)
                     .intercept(MetadataUtils.newAttachHeadersInterceptor(headers), timings)
                     .build();
         }

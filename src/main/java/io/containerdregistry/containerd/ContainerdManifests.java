@@ -3,6 +3,7 @@ package io.containerdregistry.containerd;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.FieldMask;
 import io.containerdregistry.config.RegistryConfig;
+import io.containerdregistry.containerd.api.content.AbortRequest;
 import io.containerdregistry.containerd.api.content.Info;
 import io.containerdregistry.containerd.api.images.CreateImageRequest;
 import io.containerdregistry.containerd.api.images.CreateImageResponse;
@@ -38,13 +39,19 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Manifests are containerd content written byte-exact with GC labels that keep what they reference; tags are image
  * records {@code <repo>:<tag>}, and a manifest pushed by digest is pinned by a record {@code <repo>@<digest>}. A
  * manifest, and everything it references, is readable by digest through the repositories it was pushed to
- * ({@link Readers}); a push may reference only content readable through its own repository.
+ * ({@link Readers}); a push may reference only content readable through its own repository, with the size it is
+ * stored with.
+ *
+ * <p>A push holds everything it checked until its own records hold it: the manifest is written under the
+ * repository's manifest lease ({@link Holds}) with {@code gc.ref} labels naming what it references, and only then is
+ * each referenced content looked up again; what is still stored at that moment is kept by the manifest from then on.
+ * Pushes and deletes of the same manifest in the same repository take turns in this process, so a delete never
+ * releases the hold of a push that has not written its records yet.
  */
 @ApplicationScoped
 class ContainerdManifests implements ManifestStore {
@@ -52,16 +59,16 @@ class ContainerdManifests implements ManifestStore {
     private final ContentIndex index;
     private final Readers readers;
     private final LeaseManager leases;
-    private final WindowLeases pushLeases;
+    private final Holds holds;
     private final ManifestBytes bytes;
     private final TagCache tags;
     private final ImageIndex images;
     private final long maxManifestSize;
-    /** Counts releases from the push leases, so a push can tell whether one may have raced with it. */
-    private final AtomicLong releases = new AtomicLong();
+    /** Pushes and deletes of one manifest in one repository, one at a time. */
+    private final KeyedSerial turns = new KeyedSerial();
 
-    ContainerdManifests(Stubs stubs, ContentIndex index, Readers readers, LeaseManager leases,
-            PushLeases pushLeases, ManifestBytes bytes, TagCache tags, ImageIndex images, RegistryConfig config) {
+    ContainerdManifests(Stubs stubs, ContentIndex index, Readers readers, LeaseManager leases, Holds holds,
+            ManifestBytes bytes, TagCache tags, ImageIndex images, RegistryConfig config) {
         this.stubs = stubs;
         this.bytes = bytes;
         this.images = images;
@@ -69,7 +76,7 @@ class ContainerdManifests implements ManifestStore {
         this.index = index;
         this.readers = readers;
         this.leases = leases;
-        this.pushLeases = pushLeases.manifests();
+        this.holds = holds;
         this.maxManifestSize = config.limits().maxManifestSize();
     }
 
@@ -81,6 +88,11 @@ class ContainerdManifests implements ManifestStore {
         return resolved.chain(found -> withBytes || found.mediaType() == null
                 ? withBytes(found)
                 : Uni.createFrom().item(found));
+    }
+
+    @Override
+    public Uni<StoredManifest> read(StoredManifest resolved) {
+        return resolved.bytes() != null ? Uni.createFrom().item(resolved) : withBytes(resolved);
     }
 
     private Uni<StoredManifest> byTag(Repository repository, String tag) {
@@ -138,38 +150,54 @@ class ContainerdManifests implements ManifestStore {
         extraTags.forEach(tag -> names.add(ImageNames.tag(repository, tag)));
         return requiredContent(repository, manifest).chain(required -> {
             Map<String, String> labels = labels(manifest, content, storedDigests(required));
-            long releasesBefore = releases.get();
-            return store(repository, content, labels)
+            return turns.run(turn(repository, content.stored()), () -> store(repository, content, labels, true)
+                    .chain(granted -> stillStored(repository, content, labels, required.values())
+                            .onFailure().call(() -> granted
+                                    ? readers.revoke(repository, content.stored()).replaceWithVoid()
+                                    : Uni.createFrom().voidItem()))
                     .call(() -> grantAll(repository, required.values()))
-                    .call(() -> pointAll(List.copyOf(names), content))
-                    .call(() -> releases.get() == releasesBefore
-                            ? Uni.createFrom().voidItem()
-                            : restoreIfCollected(repository, content, labels));
+                    .call(() -> pointAll(List.copyOf(names), content)));
         }).invoke(tags::invalidate).replaceWith(content.withoutBytes());
     }
 
+    /** The key under which pushes and deletes of one manifest in one repository take turns. */
+    private static String turn(Repository repository, Digest stored) {
+        return repository.name() + "@" + stored;
+    }
+
     /**
-     * Writes the manifest under the current window's lease ({@link PushLeases}); when that lease was removed
-     * behind this process's back, it is created again and the write retried once.
+     * Writes the manifest under the repository's current manifest lease (created again once when it was removed
+     * behind this process's back). Completes with whether this made it readable through the repository.
      */
-    private Uni<Void> store(Repository repository, StoredManifest content, Map<String, String> labels) {
-        return pushLeases.current().chain(lease -> write(lease, repository, content, labels))
-                .onFailure(t -> GrpcErrors.is(t, Status.Code.NOT_FOUND)).recoverWithUni(() -> {
-                    pushLeases.forget();
-                    return pushLeases.current().chain(lease -> write(lease, repository, content, labels));
+    private Uni<Boolean> store(Repository repository, StoredManifest content, Map<String, String> labels,
+            boolean mayRetry) {
+        return holds.manifestLease(repository).chain(lease -> write(lease, repository, content, labels))
+                .onFailure(t -> mayRetry && GrpcErrors.is(t, Status.Code.NOT_FOUND)).recoverWithUni(() -> {
+                    holds.manifestLeaseGone(repository);
+                    return store(repository, content, labels, false);
                 })
                 .onFailure().transform(t -> GrpcErrors.map(t, ErrorCode.MANIFEST_INVALID));
     }
 
     /**
-     * A delete of the same manifest may have released it from the window lease after it was written and before its
-     * records existed, and containerd may have collected it then; it is written again, now held by the records. Only
-     * checked when a delete released something while the push ran.
+     * After the manifest is held with its {@code gc.ref} labels: looks it and everything it references up again. What
+     * is found now stays as long as the manifest does; a reference that went meanwhile fails the push with
+     * {@code MANIFEST_BLOB_UNKNOWN}. A manifest that went meanwhile (its existing copy was collected between the
+     * write finding it and the hold) is written again.
      */
-    private Uni<Void> restoreIfCollected(Repository repository, StoredManifest content, Map<String, String> labels) {
-        return index.info(content.stored(), ErrorCode.MANIFEST_UNKNOWN).replaceWithVoid()
+    private Uni<Void> stillStored(Repository repository, StoredManifest content, Map<String, String> labels,
+            Collection<Info> required) {
+        Uni<Void> manifest = index.info(content.stored(), ErrorCode.MANIFEST_UNKNOWN).replaceWithVoid()
                 .onFailure(t -> t instanceof RegistryException e && e.code() == ErrorCode.MANIFEST_UNKNOWN)
-                .recoverWithUni(() -> store(repository, content, labels));
+                .recoverWithUni(() -> store(repository, content, labels, true).replaceWithVoid());
+        if (required.isEmpty()) {
+            return manifest;
+        }
+        return manifest.chain(() -> Uni.join().all(required.stream()
+                        .map(info -> index.info(Digest.parse(info.getDigest()), ErrorCode.MANIFEST_BLOB_UNKNOWN))
+                        .toList())
+                .andFailFast().replaceWithVoid()
+                .onFailure(RegistryException.class).transform(t -> missing((RegistryException) t, null)));
     }
 
     /**
@@ -191,6 +219,13 @@ class ContainerdManifests implements ManifestStore {
             Map<Digest, Info> found = new LinkedHashMap<>();
             for (int i = 0; i < required.size(); i++) {
                 found.put(required.get(i), infos.get(i));
+            }
+            for (io.containerdregistry.oci.Descriptor descriptor : manifest.requiredContent()) {
+                long stored = found.get(descriptor.digest()).getSize();
+                if (descriptor.size() != stored) {
+                    throw ErrorCode.MANIFEST_INVALID.exception("the descriptor of " + descriptor.digest()
+                            + " says " + descriptor.size() + " bytes, but it is stored with " + stored);
+                }
             }
             return found;
         });
@@ -214,7 +249,8 @@ class ContainerdManifests implements ManifestStore {
 
     private static RegistryException missing(RegistryException e, Digest digest) {
         return e.code() == ErrorCode.MANIFEST_BLOB_UNKNOWN
-                ? ErrorCode.MANIFEST_BLOB_UNKNOWN.exception("referenced content is not stored: " + digest)
+                ? ErrorCode.MANIFEST_BLOB_UNKNOWN.exception("referenced content is not stored"
+                        + (digest == null ? " any more" : ": " + digest))
                 : e;
     }
 
@@ -242,27 +278,48 @@ class ContainerdManifests implements ManifestStore {
         if (!content.digest().isSha256()) {
             labels.put(Labels.digestLabel(content.digest().algorithm()), content.digest().toString());
         }
+        labels.forEach((key, value) -> {
+            if (!SourceLabels.fits(key, value)) {
+                throw ErrorCode.MANIFEST_INVALID.exception("the manifest's " + key + " is too long to store");
+            }
+        });
         return labels;
     }
 
     /**
-     * Writes the manifest bytes under the lease, readable through the repository; if they are already stored, makes
-     * sure they carry the labels and adds the repository to them.
+     * Writes the manifest bytes under the lease, readable through the repository. If they are already stored, the
+     * lease is made to hold them, they get the labels, and the repository is added to them. Completes with whether
+     * this made the manifest readable through the repository (false when it was already).
      */
-    private Uni<Void> write(String leaseId, Repository repository, StoredManifest content, Map<String, String> labels) {
+    private Uni<Boolean> write(String leaseId, Repository repository, StoredManifest content,
+            Map<String, String> labels) {
         String ref = "manifest-" + content.stored().encoded() + "-" + UUID.randomUUID();
         Map<String, String> created = new LinkedHashMap<>(labels);
         created.putAll(readers.initialLabels(repository));
         return Uni.createFrom()
-                .completionStage(() -> IngestWriter.open(Stubs.leased(stubs.contentStream(), leaseId), ref,
-                                content.size(), content.stored().toString())
+                .completionStage(() -> IngestWriter.open(stubs.contentStream(), leaseId, ref, content.size(),
+                                content.stored().toString())
                         .thenCompose(writer -> writer.write(ByteString.copyFrom(content.bytes()))
                                 .thenCompose(ack -> writer.commit(content.stored().toString(), created))
                                 .whenComplete((digest, error) -> writer.close())))
-                .replaceWithVoid()
+                .replaceWith(true)
                 .onFailure(t -> GrpcErrors.is(t, Status.Code.ALREADY_EXISTS))
-                .recoverWithUni(() -> index.label(content.stored(), labels)
-                        .chain(() -> readers.grant(repository, content.stored())));
+                .recoverWithUni(() -> holds.holdManifest(repository, content.stored())
+                        .chain(() -> index.info(content.stored(), ErrorCode.MANIFEST_UNKNOWN))
+                        .chain(info -> {
+                            boolean listed = readers.lists(repository, info);
+                            return index.label(content.stored(), labels)
+                                    .chain(() -> readers.grant(repository, content.stored()))
+                                    .replaceWith(!listed);
+                        }))
+                .onFailure(t -> !(t instanceof RegistryException)).call(() -> abort(ref));
+    }
+
+    /** Drops what a failed manifest write left behind (the ingest is this write's alone). */
+    private Uni<Void> abort(String ref) {
+        AbortRequest request = AbortRequest.newBuilder().setRef(ref).build();
+        return Calls.<com.google.protobuf.Empty>unary(o -> stubs.content().abort(request, o)).replaceWithVoid()
+                .onFailure().recoverWithNull();
     }
 
     private Uni<Void> pointAll(List<String> names, StoredManifest content) {
@@ -276,6 +333,7 @@ class ContainerdManifests implements ManifestStore {
                 .setMediaType(content.mediaType())
                 .setDigest(content.stored().toString())
                 .setSize(content.size())).build();
+        long since = images.sequence();
         return Calls.<CreateImageResponse>unary(o -> stubs.images().create(
                         CreateImageRequest.newBuilder().setImage(image).build(), o))
                 .replaceWithVoid()
@@ -284,35 +342,31 @@ class ContainerdManifests implements ManifestStore {
                                 .setImage(image)
                                 .setUpdateMask(FieldMask.newBuilder().addPaths("target"))
                                 .build(), o)).replaceWithVoid())
-                .invoke(() -> images.added(List.of(name)))
+                .invoke(() -> images.added(List.of(name), since))
                 .onFailure().transform(t -> GrpcErrors.map(t, ErrorCode.MANIFEST_UNKNOWN));
     }
 
     @Override
     public Uni<Void> delete(Repository repository, Reference reference) {
         if (!reference.isDigest()) {
-            return deleteTag(ImageNames.tag(repository, reference.tag()));
+            String name = ImageNames.tag(repository, reference.tag());
+            return record(name).chain(image -> {
+                Digest manifest = Digest.parse(image.getTarget().getDigest());
+                return turns.run(turn(repository, manifest), () -> holds.releaseManifest(repository, manifest)
+                        .chain(() -> deleteRecord(name, true)));
+            });
         }
         return readers.readable(repository, reference.digest(), ErrorCode.MANIFEST_UNKNOWN).chain(info -> {
+            Digest manifest = Digest.parse(info.getDigest());
             String filter = "name~=" + ContainerdCatalog.namePrefix(repository)
                     + ",target.digest==" + Filters.quote(info.getDigest());
-            return Calls.<ListImagesResponse>unary(o -> stubs.images().list(
-                            ListImagesRequest.newBuilder().addFilters(filter).build(), o))
+            return turns.run(turn(repository, manifest), () -> Calls.<ListImagesResponse>unary(
+                            o -> stubs.images().list(ListImagesRequest.newBuilder().addFilters(filter).build(), o))
                     .onFailure().transform(t -> GrpcErrors.map(t, ErrorCode.MANIFEST_UNKNOWN))
-                    .call(() -> release(Digest.parse(info.getDigest())))
+                    .call(() -> holds.releaseManifest(repository, manifest))
                     .chain(response -> deleteRecords(response.getImagesList().stream().map(Image::getName).toList()))
-                    .call(() -> readers.revoke(repository, Digest.parse(info.getDigest())));
+                    .call(() -> readers.revoke(repository, manifest)));
         });
-    }
-
-    /**
-     * Deletes a tag; its manifest is released from the push leases first, so containerd collects it at once when
-     * nothing else references it.
-     */
-    private Uni<Void> deleteTag(String name) {
-        return record(name)
-                .call(image -> release(Digest.parse(image.getTarget().getDigest())))
-                .chain(() -> deleteRecord(name, true));
     }
 
     /** The image record, {@code MANIFEST_UNKNOWN} when there is none. */
@@ -320,15 +374,6 @@ class ContainerdManifests implements ManifestStore {
         return Calls.<GetImageResponse>unary(o -> stubs.images().get(GetImageRequest.newBuilder().setName(name).build(), o))
                 .onFailure().transform(t -> GrpcErrors.map(t, ErrorCode.MANIFEST_UNKNOWN))
                 .map(GetImageResponse::getImage);
-    }
-
-    /**
-     * Releases the manifest from the push leases. Counted once the release is over: a push that read the count
-     * before then checks afterwards that its manifest is still stored (a release over before the push wrote cannot
-     * have touched the push's own hold).
-     */
-    private Uni<Void> release(Digest manifest) {
-        return pushLeases.releaseEverywhere(manifest).eventually(releases::incrementAndGet);
     }
 
     /** Deletes the records one by one; the last deletion collects garbage synchronously. */
@@ -347,9 +392,10 @@ class ContainerdManifests implements ManifestStore {
 
     private Uni<Void> deleteRecord(String name, boolean sync) {
         DeleteImageRequest request = DeleteImageRequest.newBuilder().setName(name).setSync(sync).build();
+        long since = images.sequence();
         return Calls.<com.google.protobuf.Empty>unary(o -> stubs.images().delete(request, o))
                 .invoke(tags::invalidate)
-                .invoke(() -> images.removed(name))
+                .invoke(() -> images.removed(name, since))
                 .onFailure().transform(t -> GrpcErrors.map(t, ErrorCode.MANIFEST_UNKNOWN))
                 .replaceWithVoid();
     }

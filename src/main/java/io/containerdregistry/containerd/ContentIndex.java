@@ -42,6 +42,14 @@ class ContentIndex {
                 .orElseThrow(() -> notFound.exception(digest + " is not stored")));
     }
 
+    /** Whether content is stored under the sha256 digest. */
+    Uni<Boolean> exists(Digest stored) {
+        InfoRequest request = InfoRequest.newBuilder().setDigest(stored.toString()).build();
+        return Calls.<InfoResponse>unary(o -> stubs.content().info(request, o)).replaceWith(true)
+                .onFailure(t -> GrpcErrors.is(t, Status.Code.NOT_FOUND)).recoverWithItem(false)
+                .onFailure().transform(t -> GrpcErrors.map(t, ErrorCode.UNKNOWN));
+    }
+
     /** Every content whose label {@code key} equals {@code value}. */
     Uni<List<Info>> withLabel(String key, String value) {
         String filter = "labels." + Filters.quote(key) + "==" + Filters.quote(value);

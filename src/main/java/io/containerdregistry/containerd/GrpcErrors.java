@@ -4,14 +4,9 @@ import io.containerdregistry.oci.ErrorCode;
 import io.containerdregistry.oci.RegistryException;
 import io.containerdregistry.oci.UploadRange;
 import io.grpc.Status;
-import io.containerdregistry.oci.Digest;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** The one place that turns containerd's gRPC status into OCI errors. containerd's NOT_FOUND is never a 500. */
 final class GrpcErrors {
-    private static final Pattern SHA256 = Pattern.compile("sha256:[0-9a-f]{64}");
-
     private GrpcErrors() {
     }
 
@@ -59,15 +54,6 @@ final class GrpcErrors {
                     "content does not match the digest: " + Status.fromThrowable(t).getDescription());
         }
         return map(t, ErrorCode.BLOB_UPLOAD_UNKNOWN);
-    }
-
-    /** The digest in containerd's "content sha256:… already exists" answer to a commit without an expected digest. */
-    static Digest existingDigest(Throwable t) {
-        Matcher m = SHA256.matcher(String.valueOf(Status.fromThrowable(t).getDescription()));
-        if (!m.find()) {
-            throw map(t, ErrorCode.BLOB_UPLOAD_UNKNOWN);
-        }
-        return Digest.parse(m.group());
     }
 
     /** A failure while opening or writing an upload's ingest. */

@@ -20,25 +20,33 @@ import java.util.concurrent.CompletionStage;
  *
  * <p>Offsets are always sent: containerd truncates the ingest when a write carries offset 0 after data was written,
  * and a COMMIT carries {@code offset = total} for the same reason.
+ *
+ * <p>Every answer carries containerd's own sha256 of everything the ingest holds (its writer hashes each byte as it
+ * is written, and re-reads what an ingest already held when it is opened again): {@link #digest()} is what a commit
+ * will store, known before committing.
  */
 final class IngestWriter implements ClientResponseObserver<WriteContentRequest, WriteContentResponse> {
     private final Deque<CompletableFuture<WriteContentResponse>> pending = new ArrayDeque<>();
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
+    private final String lease;
     private ClientCallStreamObserver<WriteContentRequest> requests;
     private Throwable failure;
     private boolean closed;
     private long offset;
+    private String digest = "";
 
-    private IngestWriter() {
+    private IngestWriter(String lease) {
+        this.lease = lease;
     }
 
     /**
-     * Opens the ingest {@code ref} (creating it if needed) and learns its offset. With an {@code expected} digest
-     * that is already stored, containerd fails at once with ALREADY_EXISTS.
+     * Opens the ingest {@code ref} (creating it if needed) under the lease, and learns its offset and digest. With an
+     * {@code expected} digest that is already stored, containerd fails at once with ALREADY_EXISTS.
      */
-    static CompletionStage<IngestWriter> open(ContentGrpc.ContentStub stub, String ref, long total, String expected) {
-        IngestWriter writer = new IngestWriter();
-        stub.write(writer);
+    static CompletionStage<IngestWriter> open(ContentGrpc.ContentStub stub, String lease, String ref, long total,
+            String expected) {
+        IngestWriter writer = new IngestWriter(lease);
+        Stubs.leased(stub, lease).write(writer);
         WriteContentRequest.Builder stat = WriteContentRequest.newBuilder().setAction(WriteAction.STAT).setRef(ref);
         if (total > 0) {
             stat.setTotal(total);
@@ -66,6 +74,19 @@ final class IngestWriter implements ClientResponseObserver<WriteContentRequest, 
 
     synchronized long offset() {
         return offset;
+    }
+
+    /** The lease this stream writes under: what it commits, that lease holds. */
+    String lease() {
+        return lease;
+    }
+
+    /**
+     * containerd's sha256 digest of everything the ingest holds, as of its latest answer: after the last write was
+     * answered, the digest a commit stores.
+     */
+    synchronized String digest() {
+        return digest;
     }
 
     /** Writes data at the current offset; completes when containerd has taken it. */
@@ -141,6 +162,9 @@ final class IngestWriter implements ClientResponseObserver<WriteContentRequest, 
         CompletableFuture<WriteContentResponse> next;
         synchronized (this) {
             next = pending.poll();
+            if (!value.getDigest().isEmpty()) {
+                digest = value.getDigest();
+            }
         }
         if (next != null) {
             next.complete(value);

@@ -1,5 +1,6 @@
 package io.containerdregistry.containerd;
 
+import io.containerdregistry.containerd.api.leases.AddResourceRequest;
 import io.containerdregistry.containerd.api.leases.CreateRequest;
 import io.containerdregistry.containerd.api.leases.DeleteRequest;
 import io.containerdregistry.containerd.api.leases.DeleteResourceRequest;
@@ -54,6 +55,16 @@ class LeaseManager {
     Uni<Void> delete(String id, boolean sync) {
         return missingIsDone(Calls.unary(
                 o -> stubs.leases().delete(DeleteRequest.newBuilder().setId(id).setSync(sync).build(), o)));
+    }
+
+    /**
+     * Makes the lease hold the content (containerd does not check that the content exists: the caller does, after
+     * this, when it must). Fails with containerd's NOT_FOUND when the lease is gone.
+     */
+    Uni<Void> hold(String id, Digest content) {
+        AddResourceRequest request = AddResourceRequest.newBuilder().setId(id)
+                .setResource(Resource.newBuilder().setId(content.toString()).setType("content")).build();
+        return Calls.<com.google.protobuf.Empty>unary(o -> stubs.leases().addResource(request, o)).replaceWithVoid();
     }
 
     /** Stops the lease holding the content (nothing happens when the lease or its hold is gone). */

@@ -43,7 +43,6 @@ class Readers {
     private final KeyedSerial serial = new KeyedSerial();
     private final boolean enforced;
     private final String nativeHost;
-    private final long maxManifestSize;
 
     Readers(Stubs stubs, ContentIndex index, ManifestBytes manifests, RegistryConfig config) {
         this.stubs = stubs;
@@ -51,7 +50,6 @@ class Readers {
         this.manifests = manifests;
         this.enforced = config.isolation().enabled();
         this.nativeHost = requireNativeHost(config.isolation().nativeHost());
-        this.maxManifestSize = config.limits().maxManifestSize();
     }
 
     static String requireNativeHost(String host) {
@@ -108,6 +106,11 @@ class Readers {
                 : Uni.createFrom().voidItem());
     }
 
+    /** Whether the content's labels list the repository. */
+    boolean lists(Repository repository, Info info) {
+        return SourceLabels.lists(info.getLabelsMap(), source(repository));
+    }
+
     /** Lists the repository on the content {@code known} describes, unless it is listed already. */
     Uni<Void> grant(Repository repository, Info known) {
         if (SourceLabels.lists(known.getLabelsMap(), source(repository))) {
@@ -150,34 +153,34 @@ class Readers {
         return Calls.<ListImagesResponse>unary(o -> stubs.images().list(request, o))
                 .onFailure().transform(t -> GrpcErrors.map(t, ErrorCode.UNKNOWN))
                 .chain(response -> {
-                    Deque<Target> queue = new ArrayDeque<>();
+                    Deque<Digest> queue = new ArrayDeque<>();
                     Set<Digest> seen = new HashSet<>();
                     response.getImagesList().stream()
                             .sorted(Comparator.comparingLong((Image image) -> image.getUpdatedAt().getSeconds())
                                     .reversed())
-                            .map(image -> new Target(Digest.parse(image.getTarget().getDigest()),
-                                    image.getTarget().getSize()))
-                            .filter(target -> seen.add(target.digest()))
+                            .map(image -> Digest.parse(image.getTarget().getDigest()))
+                            .filter(seen::add)
                             .forEach(queue::add);
                     return scan(queue, seen, wanted, MAX_MANIFESTS_SCANNED);
                 });
     }
 
-    private record Target(Digest digest, long size) {
-    }
-
-    private Uni<Boolean> scan(Deque<Target> queue, Set<Digest> seen, Set<Digest> wanted, int budget) {
-        Target next = queue.poll();
+    /**
+     * Reads the queued manifests one by one. Each is read by the size containerd stores (a descriptor's size is only a
+     * claim) and verified ({@link ManifestBytes}); one that cannot be read is skipped.
+     */
+    private Uni<Boolean> scan(Deque<Digest> queue, Set<Digest> seen, Set<Digest> wanted, int budget) {
+        Digest next = queue.poll();
         if (next == null || budget == 0) {
             return Uni.createFrom().item(false);
         }
-        if (wanted.contains(next.digest())) {
+        if (wanted.contains(next)) {
             return Uni.createFrom().item(true);
         }
-        if (next.size() <= 0 || next.size() > maxManifestSize || !next.digest().isSha256()) {
+        if (!next.isSha256()) {
             return scan(queue, seen, wanted, budget);
         }
-        return manifests.read(next.digest(), next.size())
+        return manifests.read(next)
                 .map(Readers::parse)
                 .onFailure().recoverWithNull()
                 .chain(manifest -> {
@@ -188,8 +191,9 @@ class Readers {
                             }
                         }
                         manifest.manifests().stream()
-                                .filter(child -> seen.add(child.digest()))
-                                .forEach(child -> queue.add(new Target(child.digest(), child.size())));
+                                .map(Descriptor::digest)
+                                .filter(seen::add)
+                                .forEach(queue::add);
                     }
                     return scan(queue, seen, wanted, budget - 1);
                 });

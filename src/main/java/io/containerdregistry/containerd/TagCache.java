@@ -1,5 +1,6 @@
 package io.containerdregistry.containerd;
 
+import io.containerdregistry.config.RegistryConfig;
 import io.containerdregistry.containerd.api.events.Envelope;
 import io.containerdregistry.store.StoredManifest;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -7,18 +8,27 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * What image records (tags) resolve to, kept only while containerd's event stream is connected: an image event
- * drops that record, a content event or losing the stream empties the cache (it is then off until the stream is
- * back). A tag is therefore never served staler than containerd takes to deliver an event (milliseconds), and
- * a resolution that raced with an event is not cached.
+ * What image records (tags) resolve to, kept only while containerd's event stream is confirmed up: an image event
+ * drops that record, a content event or losing the stream empties the cache (it is then off until the stream is back),
+ * and an entry is dropped at the latest {@code registry.containerd.cache-resync} after it was read from containerd, in
+ * case containerd never delivered an event. A resolution that raced with an event is not cached. At most
+ * {@value #MAX_ENTRIES} entries are kept.
  */
 @ApplicationScoped
 class TagCache implements ContainerdEvents.Listener {
     private static final int MAX_ENTRIES = 10_000;
 
-    private final ConcurrentHashMap<String, StoredManifest> entries = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
     private final AtomicLong generation = new AtomicLong();
+    private final long maxAgeNanos;
     private volatile boolean live;
+
+    TagCache(RegistryConfig config) {
+        this.maxAgeNanos = config.containerd().cacheResync().toNanos();
+    }
+
+    private record Entry(StoredManifest target, long readAt) {
+    }
 
     /** The generation to pass to {@link #put}: read it before asking containerd. */
     long generation() {
@@ -26,13 +36,24 @@ class TagCache implements ContainerdEvents.Listener {
     }
 
     StoredManifest get(String imageName) {
-        return live ? entries.get(imageName) : null;
+        if (!live) {
+            return null;
+        }
+        Entry entry = entries.get(imageName);
+        if (entry == null) {
+            return null;
+        }
+        if (System.nanoTime() - entry.readAt() > maxAgeNanos) {
+            entries.remove(imageName, entry);
+            return null;
+        }
+        return entry.target();
     }
 
     /** Caches a resolution made since {@code seen} unless something changed in between. */
     void put(String imageName, StoredManifest target, long seen) {
         if (live && generation.get() == seen && entries.size() < MAX_ENTRIES) {
-            entries.put(imageName, target.withoutBytes());
+            entries.put(imageName, new Entry(target.withoutBytes(), System.nanoTime()));
             if (generation.get() != seen) {
                 entries.remove(imageName);
             }
@@ -54,6 +75,11 @@ class TagCache implements ContainerdEvents.Listener {
     @Override
     public void down() {
         live = false;
+        invalidate();
+    }
+
+    @Override
+    public void resync() {
         invalidate();
     }
 

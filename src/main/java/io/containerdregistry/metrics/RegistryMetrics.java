@@ -1,9 +1,11 @@
 package io.containerdregistry.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -42,6 +44,8 @@ public class RegistryMetrics implements RpcRecorder {
     private final Meter.MeterProvider<Timer> rpcs;
     private final Meter.MeterProvider<Counter> rpcErrors;
     private final AtomicInteger uploadsInFlight = new AtomicInteger();
+    private final MeterRegistry registry;
+    private final Gauge uploadsInFlightGauge;
 
     public RegistryMetrics(MeterRegistry registry) {
         requests = Timer.builder(REQUESTS).description("HTTP requests by endpoint family, method and status")
@@ -58,7 +62,15 @@ public class RegistryMetrics implements RpcRecorder {
                 .withRegistry(registry);
         rpcErrors = Counter.builder(RPC_ERRORS).description("containerd gRPC calls that did not end OK")
                 .withRegistry(registry);
-        registry.gauge(UPLOADS_IN_FLIGHT, uploadsInFlight);
+        this.registry = registry;
+        this.uploadsInFlightGauge = Gauge.builder(UPLOADS_IN_FLIGHT, uploadsInFlight, AtomicInteger::get)
+                .description("Upload requests receiving blob bytes now").register(registry);
+    }
+
+    /** The gauge reads this bean's counter: it goes with the bean, so a registry that outlives it never reads a dead one. */
+    @PreDestroy
+    void close() {
+        registry.remove(uploadsInFlightGauge);
     }
 
     /** One HTTP request ended, with the body bytes it moved each way. */

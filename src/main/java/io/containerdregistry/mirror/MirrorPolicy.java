@@ -40,12 +40,21 @@ public class MirrorPolicy {
     }
 
     /**
+     * The repository a mirror request for {@code path} at upstream {@code ns} names, whatever the policy allows:
+     * {@code <host>/<path>}, with Docker Hub's {@code library/} rule. Authorization decides on this name.
+     */
+    public static Repository mapped(String ns, String path) {
+        String host = UpstreamHost.require(ns);
+        return Repository.mirrored(host, UpstreamHost.repositoryPath(host, path));
+    }
+
+    /**
      * The repository a mirror request reads. {@code miss} is the error for content this registry will not serve
      * ({@code MANIFEST_UNKNOWN} or {@code BLOB_UNKNOWN}), answered immediately.
      */
     public Repository repository(String ns, String path, Access access, ErrorCode miss) {
+        Repository repository = mapped(ns, path);
         String host = UpstreamHost.require(ns);
-        Repository repository = Repository.mirrored(host, UpstreamHost.repositoryPath(host, path));
         if (access == Access.WRITE && readOnly) {
             throw ErrorCode.UNSUPPORTED.exception("mirror requests are read-only");
         }

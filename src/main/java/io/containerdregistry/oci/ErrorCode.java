@@ -17,6 +17,8 @@ public enum ErrorCode {
     MANIFEST_BLOB_UNKNOWN(404, "manifest references a manifest or blob unknown to registry"),
     /** Manifest invalid. */
     MANIFEST_INVALID(400, "manifest invalid"),
+    /** Manifest tag did not match URI: the tag a manifest is pushed to is not a valid tag. */
+    TAG_INVALID(400, "manifest tag did not match URI"),
     /** Manifest unknown to registry. */
     MANIFEST_UNKNOWN(404, "manifest unknown to registry"),
     /** Invalid repository name. */

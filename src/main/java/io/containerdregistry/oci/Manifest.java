@@ -76,8 +76,21 @@ public record Manifest(
             throw ErrorCode.MANIFEST_INVALID.exception("an image manifest needs a config descriptor");
         }
         Descriptor subject = root.has("subject") ? descriptor(root.get("subject"), "subject") : null;
-        return new Manifest(mediaType, config, layers, manifests, subject, text(root, "artifactType"),
-                annotations(root));
+        String artifactType = text(root, "artifactType");
+        // these become containerd labels and response headers: they must be media types, not arbitrary text
+        requireMediaType(mediaType, declared != null ? "mediaType" : "Content-Type");
+        if (artifactType != null) {
+            requireMediaType(artifactType, "artifactType");
+        } else if (config != null) {
+            requireMediaType(config.mediaType(), "config mediaType");
+        }
+        return new Manifest(mediaType, config, layers, manifests, subject, artifactType, annotations(root));
+    }
+
+    private static void requireMediaType(String value, String what) {
+        if (!MediaTypes.isValid(value)) {
+            throw ErrorCode.MANIFEST_INVALID.exception(what + " is not a media type: " + Strings.printable(value));
+        }
     }
 
     /** JSON is UTF-8: malformed sequences, overlong forms and lone surrogates are refused before parsing. */

@@ -15,7 +15,7 @@ public record Reference(String tag, Digest digest) {
 
     public static Reference tag(String text) {
         if (!isValidTag(text)) {
-            throw ErrorCode.MANIFEST_INVALID.exception("invalid tag: " + Strings.printable(text));
+            throw ErrorCode.TAG_INVALID.exception("invalid tag: " + Strings.printable(text));
         }
         return new Reference(text, null);
     }

@@ -1,14 +1,14 @@
 package io.containerdregistry.oci;
 
 /** Small helpers for putting client input into error details safely. */
-final class Strings {
+public final class Strings {
     private static final int MAX = 128;
 
     private Strings() {
     }
 
     /** The text cut to a readable length with control characters replaced, for error details. */
-    static String printable(String text) {
+    public static String printable(String text) {
         if (text == null) {
             return "<missing>";
         }

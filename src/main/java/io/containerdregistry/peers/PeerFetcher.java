@@ -6,6 +6,7 @@ import io.containerdregistry.oci.RegistryException;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
@@ -50,7 +51,7 @@ public class PeerFetcher {
             rc.fail(failure);
             return;
         }
-        String uri = rc.request().uri();
+        String uri = originForm(rc.request());
         String key = digest != null ? digest.toString() : uri;
         boolean blob = ((RegistryException) failure).code() == ErrorCode.BLOB_UNKNOWN;
         String range = blob ? singleRange(rc.request().getHeader("Range")) : null;
@@ -81,8 +82,17 @@ public class PeerFetcher {
     /** Serves the client from the holders with a stream of its own. */
     private void direct(RoutingContext rc, List<Peer> holders, Digest digest, String range, Runnable notFound) {
         ResponseSink sink = new ResponseSink(rc, metrics, notFound);
-        sink.start(new PeerStream(client, metrics, rc.request().method(), rc.request().uri(), digest, range, holders,
+        sink.start(new PeerStream(client, metrics, rc.request().method(), originForm(rc.request()), digest, range, holders,
                 hedgeDelayMs, sink));
+    }
+
+    /**
+     * The request's target as a peer is asked for it: path and query only. A client may send the absolute form
+     * ({@code GET http://host/v2/...}), whose scheme and host are nothing a peer should see.
+     */
+    static String originForm(HttpServerRequest request) {
+        String query = request.query();
+        return request.path() + (query == null ? "" : "?" + query);
     }
 
     /**

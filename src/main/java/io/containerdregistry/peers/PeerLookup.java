@@ -44,9 +44,15 @@ class PeerLookup {
         List<Peer> ranked = Rendezvous.rank(key, membership.peers());
         List<Peer> first = ranked.subList(0, Math.min(candidates, ranked.size()));
         List<Peer> rest = ranked.subList(first.size(), Math.min(first.size() + fanout, ranked.size()));
-        ask(first, uri)
-                .compose(found -> found.isEmpty() && !rest.isEmpty() ? ask(rest, uri) : Future.succeededFuture(found))
-                .onComplete(result -> {
+        Future<List<Peer>> asked;
+        try {
+            asked = ask(first, uri)
+                    .compose(found -> found.isEmpty() && !rest.isEmpty() ? ask(rest, uri) : Future.succeededFuture(found));
+        } catch (RuntimeException e) {
+            // a request that cannot even be made (never expected): a miss, and never a lookup left pending for good
+            asked = Future.failedFuture(e);
+        }
+        asked.onComplete(result -> {
                     inFlight.remove(uri, mine);
                     metrics.lookup(Duration.ofNanos(System.nanoTime() - start));
                     List<Peer> holders = result.succeeded() ? result.result() : List.of();

@@ -16,6 +16,19 @@ public record Principal(String name, Kind kind, List<Access> grants) {
         grants = List.copyOf(grants);
     }
 
+    /**
+     * Who this is, whatever credential was sent: an htpasswd user and the bearer of a token issued to that user are
+     * one identity (a client logs in with a password and then uses tokens), the static token another, anonymous a
+     * third. Upload sessions belong to an identity.
+     */
+    public String identity() {
+        return switch (kind) {
+            case USER, BEARER -> "user:" + name;
+            case STATIC_TOKEN -> "static-token";
+            case ANONYMOUS -> "anonymous";
+        };
+    }
+
     static Principal user(String name) {
         return new Principal(name, Kind.USER, List.of());
     }

@@ -20,6 +20,9 @@ public interface ManifestStore {
      */
     Uni<StoredManifest> get(Repository repository, Reference reference, boolean withBytes);
 
+    /** The manifest {@link #get} resolved, with its bytes read (as they are when it already has them). */
+    Uni<StoredManifest> read(StoredManifest resolved);
+
     /**
      * Stores manifest bytes exactly as pushed, after checking that everything they reference is stored and readable
      * through the repository ({@code MANIFEST_BLOB_UNKNOWN} otherwise), and points the reference's tag and every extra

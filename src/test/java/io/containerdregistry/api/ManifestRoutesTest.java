@@ -175,8 +175,19 @@ class ManifestRoutesTest {
     }
 
     @Test
-    void invalidTagIs400() {
+    void pushingToAnInvalidTagIs400TagInvalid() {
         given().contentType(Registry.OCI_MANIFEST).body("{}").put("/v2/" + REPO + "/manifests/-bad-tag")
-                .then().statusCode(400).body("errors[0].code", equalTo("MANIFEST_INVALID"));
+                .then().statusCode(400).body("errors[0].code", equalTo("TAG_INVALID"));
+        given().contentType(Registry.OCI_MANIFEST).body("{}").put("/v2/" + REPO + "/manifests/v1?tag=.bad")
+                .then().statusCode(400).body("errors[0].code", equalTo("TAG_INVALID"));
+    }
+
+    @Test
+    void readingAnInvalidTagIs404ManifestUnknownAsNoSuchTagCanExist() {
+        for (String tag : new String[] {"-bad-tag", ".dot", "t".repeat(129), "a%20b"}) {
+            given().get("/v2/" + REPO + "/manifests/" + tag).then().statusCode(404)
+                    .body("errors[0].code", equalTo("MANIFEST_UNKNOWN"));
+            given().head("/v2/" + REPO + "/manifests/" + tag).then().statusCode(404);
+        }
     }
 }

@@ -254,7 +254,8 @@ class RepositoryIsolationTest {
 
     @Test
     void referrersListOnlyWhatTheRepositoryMayRead() {
-        String subjectBody = Registry.manifest(Registry.pushBlob("iso/signed", "{\"s\":\"" + UUID.randomUUID() + "\"}"), 42);
+        String subjectConfig = "{\"s\":\"" + UUID.randomUUID() + "\"}";
+        String subjectBody = Registry.manifest(Registry.pushBlob("iso/signed", subjectConfig), subjectConfig.length());
         String subject = Registry.putManifest("iso/signed", "v1", Registry.OCI_MANIFEST, subjectBody);
         String config = Registry.pushBlob("iso/signed", "{}");
         String signature = "{\"schemaVersion\":2,\"mediaType\":\"" + Registry.OCI_MANIFEST + "\","

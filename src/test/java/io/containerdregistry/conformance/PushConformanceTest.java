@@ -112,7 +112,8 @@ class PushConformanceTest {
 
     @Test
     void manifestPutByDigestWithTagParametersTagsIt() {
-        String body = Registry.manifest(Registry.pushBlob(REPO, "{\"t\":\"" + UUID.randomUUID() + "\"}"), 46);
+        String config = "{\"t\":\"" + UUID.randomUUID() + "\"}";
+        String body = Registry.manifest(Registry.pushBlob(REPO, config), config.length());
         String digest = Digest.sha256Of(body.getBytes(StandardCharsets.UTF_8)).toString();
         given().contentType(Registry.OCI_MANIFEST).body(body)
                 .put("/v2/" + REPO + "/manifests/" + digest + "?tag=first&tag=second")

@@ -45,7 +45,8 @@ class ReferrersConformanceTest {
     @Test
     void referrersAreListedFilteredAndSurviveTheirSubjectsDeletion() {
         String seed = UUID.randomUUID().toString();
-        String subjectBody = Registry.manifest(Registry.pushBlob(REPO, "{\"s\":\"" + seed + "\"}"), 42);
+        String subjectConfig = "{\"s\":\"" + seed + "\"}";
+        String subjectBody = Registry.manifest(Registry.pushBlob(REPO, subjectConfig), subjectConfig.length());
         String subject = Registry.putManifest(REPO, "subject", Registry.OCI_MANIFEST, subjectBody);
         String sbom = pushByDigest(artifact(subject, subjectBody.length(), "application/vnd.example.sbom",
                 "application/vnd.oci.empty.v1+json", "sbom " + seed));

@@ -35,7 +35,7 @@ class ManifestPushLeaseTest {
     }
 
     private List<String> windowLeases() {
-        return leases().stream().filter(id -> id.startsWith(PushLeases.MANIFESTS)).toList();
+        return leases().stream().filter(id -> id.startsWith(Holds.MANIFESTS)).toList();
     }
 
     private boolean stored(String digest) {
@@ -57,7 +57,7 @@ class ManifestPushLeaseTest {
         List<String> added = leases().stream().filter(id -> !before.contains(id)).toList();
         // the five config uploads and five manifests add no lease of their own, at most the window leases (two of
         // each kind if a window turned during the test)
-        assertTrue(added.stream().allMatch(id -> id.startsWith(PushLeases.MANIFESTS) || id.startsWith(PushLeases.UPLOADS)),
+        assertTrue(added.stream().allMatch(id -> id.startsWith(Holds.MANIFESTS) || id.startsWith(Holds.BLOBS)),
                 added.toString());
         assertTrue(added.size() <= 4, added.toString());
         assertTrue(windowLeases().size() >= 1, leases().toString());

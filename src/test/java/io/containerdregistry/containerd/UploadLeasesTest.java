@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.containerdregistry.oci.Digest;
+import io.containerdregistry.oci.Repository;
+import io.containerdregistry.store.UploadSession;
 import io.containerdregistry.testing.ContainerdTestResource;
 import io.containerdregistry.testing.Ctr;
 import io.containerdregistry.testing.Registry;
@@ -23,7 +25,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 /**
- * Upload sessions cost containerd nothing until their first write, which goes under a shared upload window lease;
+ * Upload sessions cost containerd nothing until their first write, which goes under the repository's blob window lease;
  * a session this process forgot is found again by its ingest, and one it could not remember gets a lease of its own.
  */
 @QuarkusTest
@@ -41,8 +43,10 @@ class UploadLeasesTest {
         return Ctr.leaseIds(Path.of(socket), "default");
     }
 
-    private static String id(String location) {
-        return location.substring(location.lastIndexOf('/') + 1);
+    /** The session's ingest (and lease) name in containerd: the session as this test's anonymous client owns it. */
+    private static String ref(String location) {
+        String id = location.substring(location.lastIndexOf('/') + 1);
+        return ContainerdUploads.ref(new UploadSession(new Repository(REPO), "", id));
     }
 
     private static String patch(String location, String chunk, long start) {
@@ -58,16 +62,16 @@ class UploadLeasesTest {
         assertEquals(List.of(), leases().stream().filter(id -> !before.contains(id)).toList(),
                 "no lease for a session not written to");
         patch(location, "first chunk", 0);
-        assertTrue(Ctr.ctr(Path.of(socket), "default", "content", "active").contains("upload-" + id(location)));
-        assertTrue(leases().stream().anyMatch(id -> id.startsWith(PushLeases.UPLOADS)), leases().toString());
-        assertFalse(leases().contains("upload-" + id(location)));
+        assertTrue(Ctr.ctr(Path.of(socket), "default", "content", "active").contains(ref(location)));
+        assertTrue(leases().stream().anyMatch(id -> id.startsWith(Holds.BLOBS)), leases().toString());
+        assertFalse(leases().contains(ref(location)));
     }
 
     @Test
     void aWrittenSessionThisProcessForgotIsFoundByItsIngest() {
         String location = Registry.startUpload(REPO);
         location = patch(location, "abc", 0);
-        sessions.forget(id(location));
+        sessions.forget(ref(location));
         location = patch(location, "def", 3);
         String digest = Digest.sha256Of("abcdef".getBytes(StandardCharsets.UTF_8)).toString();
         given().put(location + "?digest=" + digest).then().statusCode(201);
@@ -77,7 +81,7 @@ class UploadLeasesTest {
     @Test
     void aSessionNotWrittenToIsOnlyKnownToTheProcessThatStartedIt() {
         String location = Registry.startUpload(REPO);
-        sessions.forget(id(location));
+        sessions.forget(ref(location));
         given().get(location).then().statusCode(404).body("errors[0].code", equalTo("BLOB_UPLOAD_UNKNOWN"));
     }
 
@@ -90,7 +94,7 @@ class UploadLeasesTest {
         }
         try {
             String location = Registry.startUpload(REPO);
-            assertTrue(leases().contains("upload-" + id(location)), leases().toString());
+            assertTrue(leases().contains(ref(location)), leases().toString());
             given().get(location).then().statusCode(204);
             String content = "beyond the cap " + UUID.randomUUID();
             String digest = Digest.sha256Of(content.getBytes(StandardCharsets.UTF_8)).toString();

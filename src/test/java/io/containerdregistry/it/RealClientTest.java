@@ -80,10 +80,10 @@ class RealClientTest {
                 "oci:" + layout.dir() + ":v1", "docker://" + host() + "/gctest/app:v1");
         String orphan = Registry.pushBlob("gctest/app", "pushed but never referenced " + run);
 
-        // without the upload leases only the manifests' GC labels and the tag keep content alive
+        // without the blob leases only the manifests' GC labels and the tag keep content alive
         Path containerd = Path.of(socket);
         for (String lease : Ctr.ctr(containerd, "default", "leases", "ls", "-q").split("\\s+")) {
-            if (lease.startsWith("upload")) {  // the upload window leases, and any session's own
+            if (lease.startsWith("blobs-") || lease.startsWith("upload")) {  // blob holds, and any session's own
                 Ctr.ctr(containerd, "default", "leases", "delete", lease);
             }
         }

@@ -14,7 +14,7 @@ class ReferenceTest {
     private static void assertInvalidTag(String text) {
         assertFalse(Reference.isValidTag(text), () -> "expected invalid tag: " + text);
         RegistryException e = assertThrows(RegistryException.class, () -> Reference.tag(text));
-        assertEquals(ErrorCode.MANIFEST_INVALID, e.code());
+        assertEquals(ErrorCode.TAG_INVALID, e.code());
     }
 
     @Test
@@ -77,9 +77,9 @@ class ReferenceTest {
     }
 
     @Test
-    void parseRejectsInvalidTagWithManifestInvalid() {
+    void parseRejectsInvalidTagWithTagInvalid() {
         RegistryException e = assertThrows(RegistryException.class, () -> Reference.parse("-bad"));
-        assertEquals(ErrorCode.MANIFEST_INVALID, e.code());
+        assertEquals(ErrorCode.TAG_INVALID, e.code());
     }
 
     @Test

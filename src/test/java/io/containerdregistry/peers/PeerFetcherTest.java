@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.containerdregistry.oci.Digest;
 import io.containerdregistry.testing.ContainerdTestResource;
+import io.containerdregistry.testing.RawHttp;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -78,5 +79,19 @@ class PeerFetcherTest {
                 .header(PeerClient.HOP_HEADER, "1").build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(404, response.statusCode());
         assertTrue(response.body().contains("BLOB_UNKNOWN"), response.body());
+    }
+
+    @Test
+    void anAbsoluteFormRequestTargetIsAnsweredAndAskedOfPeersByItsPath() throws Exception {
+        int port = base.getPort();
+        String host = "http://127.0.0.1:" + port;
+        RawHttp.Answer miss = RawHttp.send(port, "GET", host + "/v2/library/nothing/manifests/v1?ns=docker.io",
+                java.util.Map.of(), null);
+        assertEquals(404, miss.status(), miss.toString());
+        assertTrue(miss.text().contains("MANIFEST_UNKNOWN"), miss.text());
+        RawHttp.Answer held = RawHttp.send(port, "GET", host + "/v2/library/fake/blobs/"
+                + Digest.sha256Of(FakePeers.CONTENT) + "?ns=docker.io", java.util.Map.of(), null);
+        assertEquals(200, held.status(), held.toString());
+        assertArrayEquals(FakePeers.CONTENT, held.body());
     }
 }
