@@ -228,6 +228,22 @@ class HostileInputTest {
         cases.add(new Case("headers over the limit outside /v2/", "GET", () -> "/readyz", Map.of("X-Big", bigHeader), null));
         cases.add(Case.of("request line over the limit", "GET", "/v2/" + "a/".repeat(5000) + "tags/list"));
         cases.add(Case.of("query over the limit", "GET", "/v2/hostile/app/tags/list?last=" + "x".repeat(9000)));
+        // lies about what is sent
+        String longType = "application/vnd." + "x".repeat(5000) + "+json";
+        cases.add(Case.body("artifactType longer than a label", "PUT", "/v2/hostile/app/manifests/v1", OCI,
+                utf8("{\"schemaVersion\":2,\"artifactType\":\"" + longType + "\",\"config\":" + config + "}")));
+        cases.add(Case.body("Content-Type longer than a label", "PUT", "/v2/hostile/app/manifests/v1", longType,
+                utf8("{\"schemaVersion\":2,\"config\":" + config + "}")));
+        cases.add(new Case("content-range longer than the body", "PATCH", this::session,
+                Map.of("Content-Range", "0-9", "Content-Type", "application/octet-stream"), new byte[3]));
+        cases.add(Case.body("stored digest claimed with other bytes", "POST",
+                "/v2/hostile/app/blobs/uploads/?digest=" + BLOB_DIGEST, "application/octet-stream", utf8("other")));
+        cases.add(Case.of("stored digest claimed with no bytes", "POST",
+                "/v2/hostile/thief/blobs/uploads/?digest=" + BLOB_DIGEST));
+        cases.add(new Case("another repository's session", "PATCH",
+                () -> session().replace("/hostile/app/", "/hostile/other/"),
+                Map.of("Content-Type", "application/octet-stream"), new byte[4]));
+        cases.add(Case.of("invalid tag read", "GET", "/v2/hostile/app/manifests/-not-a-tag"));
         return cases;
     }
 
@@ -253,6 +269,43 @@ class HostileInputTest {
             given().get("/v2/hostile/after/manifests/v1").then().statusCode(200);
         }));
         return Stream.concat(table, after);
+    }
+
+    /**
+     * Every hostile request, over and over: once the first round has warmed everything up, the heap in use after a
+     * collection and the number of live threads stay where they were, so nothing a hostile client does is kept.
+     */
+    @Test
+    void aSoakOfHostileRequestsLeavesHeapAndThreadsFlat() throws Exception {
+        Registry.pushBlob("hostile/app", BLOB);
+        List<Case> cases = cases();
+        java.lang.management.MemoryMXBean memory = java.lang.management.ManagementFactory.getMemoryMXBean();
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long heapAfterWarmUp = 0;
+        int threadsAfterWarmUp = 0;
+        int rounds = 8;
+        for (int round = 0; round < rounds; round++) {
+            for (Case c : cases) {
+                RawHttp.Answer answer = RawHttp.send(port(), c.method(), c.path().get(), c.headers(), c.body());
+                assertTrue(answer.status() >= 400 && answer.status() < 500, c.name() + " -> " + answer);
+            }
+            if (round == 0 || round == rounds - 1) {
+                Thread.sleep(500);
+                for (int i = 0; i < 3; i++) {
+                    System.gc();
+                }
+                long heap = memory.getHeapMemoryUsage().getUsed();
+                int live = threads.getThreadCount();
+                if (round == 0) {
+                    heapAfterWarmUp = heap;
+                    threadsAfterWarmUp = live;
+                } else {
+                    assertTrue(heap - heapAfterWarmUp < 32L << 20, "heap grew by "
+                            + ((heap - heapAfterWarmUp) >> 20) + " MiB over " + (rounds - 1) * cases.size() + " requests");
+                    assertTrue(live - threadsAfterWarmUp <= 4, "threads: " + threadsAfterWarmUp + " -> " + live);
+                }
+            }
+        }
     }
 
     @Test
