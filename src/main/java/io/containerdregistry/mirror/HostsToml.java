@@ -1,20 +1,33 @@
 package io.containerdregistry.mirror;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Writes and removes containerd {@code hosts.toml} files ({@code <config dir>/<host>/hosts.toml}) that put this
  * registry in front of an upstream registry: containerd tries the registry first and goes to the upstream
  * {@code server} when it answers 404. containerd reads these files on every pull, so no restart is needed.
  *
- * <p>Uses the JDK only, so it runs as an init container without starting the registry.
+ * <p>Files are read and written with a TOML library (Jackson's), never pieced together from text: a node's own file
+ * is parsed whole, and with {@code keepOtherHosts} every key and table of it survives (its {@code server}, {@code ca},
+ * {@code client}, {@code skip_verify}, {@code [header]}, its other {@code [host."..."]} tables and whatever containerd
+ * adds later), with this registry's host table put first, since containerd tries hosts in the order of the file.
+ * Every value is written escaped by the library. Host tables get a table header each ({@code [host."<url>"]}):
+ * containerd orders hosts by the line their table starts on.
+ *
+ * <p>Runs as an init container without starting the registry (the JDK and Jackson only).
  */
 public final class HostsToml {
     /** The first line of every file this writer wrote. */
@@ -22,6 +35,8 @@ public final class HostsToml {
     static final String BACKUP = "hosts.toml.containerd-registry-backup";
     /** containerd's directory name for a configuration that applies to every host. */
     public static final String DEFAULT_HOST = "_default";
+    private static final Pattern GO_DURATION = Pattern.compile("([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+");
+    private static final TomlMapper TOML = new TomlMapper();
 
     private final Path configDir;
     private final String mirrorUrl;
@@ -35,6 +50,12 @@ public final class HostsToml {
      * @param dialTimeout  how long containerd waits to connect before it goes upstream (Go duration)
      */
     public HostsToml(Path configDir, String mirrorUrl, boolean resolveTags, String dialTimeout) {
+        if (mirrorUrl != null && !mirrorUrl.matches("https?://[^\\s\"'\\\\]+")) {
+            throw new IllegalArgumentException("--mirror must be an http:// or https:// URL: " + mirrorUrl);
+        }
+        if (dialTimeout != null && !GO_DURATION.matcher(dialTimeout).matches()) {
+            throw new IllegalArgumentException("--dial-timeout must be a Go duration such as 200ms: " + dialTimeout);
+        }
         this.configDir = configDir;
         this.mirrorUrl = mirrorUrl;
         this.capabilities = resolveTags ? List.of("pull", "resolve") : List.of("pull");
@@ -55,8 +76,8 @@ public final class HostsToml {
 
     /**
      * Writes the file for one upstream host. An existing file that this writer did not write is backed up first
-     * (once, so the original survives repeated runs); with {@code keepOtherHosts} its other {@code [host...]}
-     * entries are kept after ours, and its {@code server} too.
+     * (once, so the original survives repeated runs); with {@code keepOtherHosts} everything in it is kept, this
+     * registry's host table first. A node file that is no valid TOML is left alone: this fails instead.
      */
     public Path write(String host, boolean keepOtherHosts) throws IOException {
         String valid = validHost(host);
@@ -64,20 +85,21 @@ public final class HostsToml {
         Files.createDirectories(dir);
         Path file = dir.resolve("hosts.toml");
         String existing = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : null;
+        String original = keepOtherHosts && existing != null ? originalOf(dir, existing) : null;
+        String rendered = render(valid, original);
         if (existing != null && !existing.startsWith(MARKER)) {
             Path backup = dir.resolve(BACKUP);
             if (!Files.exists(backup)) {
                 Files.copy(file, backup);
             }
         }
-        String original = keepOtherHosts && existing != null ? originalOf(dir, existing) : null;
         Path temp = dir.resolve("hosts.toml.tmp");
-        Files.writeString(temp, render(valid, original), StandardCharsets.UTF_8);
+        Files.writeString(temp, rendered, StandardCharsets.UTF_8);
         Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return file;
     }
 
-    /** The user's own file: the backup when we replaced it before, else the file itself if it is not ours. */
+    /** The node's own file: the backup when we replaced it before, else the file itself if it is not ours. */
     private static String originalOf(Path dir, String existing) throws IOException {
         Path backup = dir.resolve(BACKUP);
         if (Files.exists(backup)) {
@@ -110,73 +132,66 @@ public final class HostsToml {
         return false;
     }
 
-    String render(String host, String original) {
+    /** The file for {@code host}: the node's {@code original} file (or nothing) merged with this registry's host. */
+    String render(String host, String original) throws IOException {
+        ObjectNode merged = merge(host, original == null ? TOML.createObjectNode() : parse(original));
         StringBuilder toml = new StringBuilder(MARKER).append(" for ").append(host).append('\n');
-        String server = original == null ? null : topLevelServer(original);
-        if (server != null) {
-            toml.append(server).append('\n');
-        } else if (!DEFAULT_HOST.equals(host)) {
-            toml.append("server = \"").append(UpstreamHost.upstreamServer(host)).append("\"\n");
-        }
-        toml.append('\n').append("[host.\"").append(mirrorUrl).append("\"]\n");
-        toml.append("  capabilities = [");
-        for (int i = 0; i < capabilities.size(); i++) {
-            toml.append(i == 0 ? "" : ", ").append('"').append(capabilities.get(i)).append('"');
-        }
-        toml.append("]\n");
-        toml.append("  dial_timeout = \"").append(dialTimeout).append("\"\n");
-        if (original != null) {
-            for (String section : hostSections(original)) {
-                if (!section.startsWith("[host.\"" + mirrorUrl + "\"]")) {
-                    toml.append('\n').append(section.strip()).append('\n');
+        ObjectNode top = merged.deepCopy();
+        JsonNode hosts = top.remove("host");
+        toml.append(TOML.writeValueAsString(top));
+        if (hosts instanceof ObjectNode table) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = table.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> entry = it.next();
+                toml.append("\n[host.").append(quotedKey(entry.getKey())).append("]\n");
+                if (entry.getValue() instanceof ObjectNode body) {
+                    toml.append(TOML.writeValueAsString(body));
                 }
             }
         }
         return toml.toString();
     }
 
-    /** The {@code server = ...} line of a hosts.toml, if it has one before its first table. */
-    static String topLevelServer(String toml) {
-        for (String line : toml.split("\n")) {
-            String trimmed = line.trim();
-            if (trimmed.startsWith("[")) {
-                return null;
-            }
-            if (trimmed.startsWith("server") && trimmed.substring("server".length()).trim().startsWith("=")) {
-                return trimmed;
-            }
+    /**
+     * Everything of the original document, with {@code server} defaulted to the upstream (for a real host) and a
+     * {@code host} table that starts with this registry's entry, followed by the original's other hosts in order.
+     */
+    ObjectNode merge(String host, ObjectNode original) {
+        ObjectNode merged = TOML.createObjectNode();
+        if (!original.has("server") && !DEFAULT_HOST.equals(host)) {
+            merged.put("server", UpstreamHost.upstreamServer(host));
         }
-        return null;
+        original.fields().forEachRemaining(entry -> {
+            if (!entry.getKey().equals("host")) {
+                merged.set(entry.getKey(), entry.getValue());
+            }
+        });
+        ObjectNode hosts = merged.putObject("host");
+        ObjectNode mine = hosts.putObject(mirrorUrl);
+        capabilities.forEach(mine.putArray("capabilities")::add);
+        mine.put("dial_timeout", dialTimeout);
+        if (original.get("host") instanceof ObjectNode others) {
+            others.fields().forEachRemaining(entry -> {
+                if (!entry.getKey().equals(mirrorUrl)) {
+                    hosts.set(entry.getKey(), entry.getValue());
+                }
+            });
+        }
+        return merged;
     }
 
-    /** The {@code [host."..."]} tables of a hosts.toml, each with its keys and its own sub-tables. */
-    static List<String> hostSections(String toml) {
-        List<String> sections = new ArrayList<>();
-        StringBuilder current = null;
-        String currentUrl = null;
-        for (String line : toml.split("\n")) {
-            String trimmed = line.trim();
-            if (trimmed.startsWith("[host.\"")) {
-                int end = trimmed.indexOf('"', "[host.\"".length());
-                String url = end < 0 ? trimmed : trimmed.substring("[host.\"".length(), end);
-                if (current == null || !url.equals(currentUrl)) {
-                    if (current != null) {
-                        sections.add(current.toString());
-                    }
-                    current = new StringBuilder();
-                    currentUrl = url;
-                }
-            } else if (trimmed.startsWith("[") && current != null) {
-                sections.add(current.toString());
-                current = null;
-            }
-            if (current != null) {
-                current.append(line).append('\n');
-            }
+    static ObjectNode parse(String toml) throws IOException {
+        try {
+            JsonNode tree = TOML.readTree(toml);
+            return tree instanceof ObjectNode object ? object : TOML.createObjectNode();
+        } catch (JsonProcessingException e) {
+            throw new IOException("the node's hosts.toml is no valid TOML, so it is left as it is: "
+                    + e.getOriginalMessage(), e);
         }
-        if (current != null) {
-            sections.add(current.toString());
-        }
-        return sections;
+    }
+
+    /** A table key as TOML writes it (quoted and escaped as needed), by the library's own rules. */
+    private static String quotedKey(String key) throws IOException {
+        String line = TOML.writeValueAsString(Map.of(key, 0));
+        return line.substring(0, line.lastIndexOf(" = 0")).strip();
     }
 }

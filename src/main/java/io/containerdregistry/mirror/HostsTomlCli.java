@@ -6,7 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Command line for {@link HostsToml}, run as the DaemonSet's init container (JDK only, the registry does not start):
+ * Command line for {@link HostsToml}, run as the DaemonSet's init container (the registry does not start):
  *
  * <pre>
  * java -cp "quarkus-app/app/*" io.containerdregistry.mirror.HostsTomlCli \
@@ -54,7 +54,13 @@ public final class HostsTomlCli {
             System.err.println("--mirror <url of this registry, e.g. http://127.0.0.1:30020> is required");
             return 2;
         }
-        HostsToml writer = new HostsToml(configDir, mirror, resolve, dialTimeout);
+        HostsToml writer;
+        try {
+            writer = new HostsToml(configDir, mirror, resolve, dialTimeout);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            return 2;
+        }
         for (String host : hosts.split(",")) {
             String name = host.trim().equals("*") ? HostsToml.DEFAULT_HOST : host.trim();
             if (name.isEmpty()) {
@@ -69,6 +75,9 @@ public final class HostsTomlCli {
             } catch (IllegalArgumentException e) {
                 System.err.println(e.getMessage());
                 return 2;
+            } catch (java.io.IOException e) {
+                System.err.println(name + ": " + e.getMessage());
+                return 1;
             }
         }
         return 0;
