@@ -61,6 +61,10 @@ final class ErrorResponses {
 
     private static RegistryException toRegistry(RoutingContext rc) {
         Throwable failure = rc.failure();
+        if (failure instanceof io.smallrye.mutiny.CompositeException composite && !composite.getCauses().isEmpty()) {
+            // a failure and what failed while reacting to it: the first is what the request ran into
+            failure = composite.getCauses().get(0);
+        }
         if (failure instanceof RegistryException registry) {
             return registry;
         }

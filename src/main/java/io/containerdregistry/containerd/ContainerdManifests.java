@@ -153,7 +153,9 @@ class ContainerdManifests implements ManifestStore {
             return turns.run(turn(repository, content.stored()), () -> store(repository, content, labels, true)
                     .chain(granted -> stillStored(repository, content, labels, required.values())
                             .onFailure().call(() -> granted
+                                    // best effort: the push's own failure is what the client must hear
                                     ? readers.revoke(repository, content.stored()).replaceWithVoid()
+                                            .onFailure().recoverWithNull()
                                     : Uni.createFrom().voidItem()))
                     .call(() -> grantAll(repository, required.values()))
                     .call(() -> pointAll(List.copyOf(names), content)));
