@@ -40,8 +40,8 @@ import java.util.Set;
  *       the same host port. {@code Recreate} (stop every old pod, then start the new ones) becomes
  *       {@code maxUnavailable: 100%}, which is the same thing for a DaemonSet.</li>
  * </ul>
- * Every other resource is written back untouched, and a file without a Deployment (one converted already) is
- * left as it is.
+ * Then {@link ManifestFinisher} adds what the generator leaves out (labels on every object, init containers' security
+ * context and resources), and a JSON array of resources becomes a {@code List}. Running it again changes nothing.
  */
 public final class DaemonSetConverter {
     static final String DEPLOYMENT = "Deployment";
@@ -83,7 +83,7 @@ public final class DaemonSetConverter {
         }
         String text = Files.readString(file, StandardCharsets.UTF_8);
         Result result = isJson(file) ? convertJson(text) : convertYaml(text);
-        if (result.converted() > 0) {
+        if (!result.text().equals(text)) {
             Files.writeString(file, result.text(), StandardCharsets.UTF_8);
         }
         return result.converted();
@@ -103,6 +103,7 @@ public final class DaemonSetConverter {
         for (JsonNode document : documents) {
             converted += convertResource(document);
         }
+        ManifestFinisher.finish(documents);
         StringWriter out = new StringWriter();
         try (SequenceWriter writer = YAML.writer().writeValues(out)) {
             for (JsonNode document : documents) {
@@ -114,7 +115,10 @@ public final class DaemonSetConverter {
         return new Result(out.toString(), converted);
     }
 
-    /** Converts a JSON manifest: an array of resources (what Quarkus writes), a single resource or a List. */
+    /**
+     * Converts a JSON manifest: an array of resources (what Quarkus writes), a single resource or a List. An array
+     * becomes a {@code v1 List}, the one form of several resources in a JSON document that kubectl takes.
+     */
     static Result convertJson(String json) throws IOException {
         JsonNode root = JSON.readTree(json);
         int converted = 0;
@@ -122,9 +126,15 @@ public final class DaemonSetConverter {
             for (JsonNode item : array) {
                 converted += convertResource(item);
             }
+            ObjectNode list = JSON.createObjectNode();
+            list.put("apiVersion", "v1");
+            list.put("kind", "List");
+            list.set("items", array);
+            root = list;
         } else {
             converted = convertResource(root);
         }
+        ManifestFinisher.finish(List.of(root));
         return new Result(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root), converted);
     }
 

@@ -34,6 +34,9 @@ public interface RegistryConfig {
     /** Which repositories may read a blob or manifest. */
     Isolation isolation();
 
+    /** Who may push into this registry, and from where it may be read. */
+    NodeAccess access();
+
     /** Whether {@code DELETE} of manifests, tags and blobs is allowed (alias {@code ALLOW_DELETE}). */
     @WithDefault("false")
     boolean allowDelete();
@@ -200,6 +203,43 @@ public interface RegistryConfig {
          */
         @WithDefault("containerd-registry")
         String nativeHost();
+    }
+
+    interface NodeAccess {
+        /**
+         * Whether the registry takes writes at all: uploads, manifest pushes and deletes (alias {@code WRITES_ENABLED}).
+         * Off, every write under {@code /v2/} is answered 405 {@code UNSUPPORTED}; the generated DaemonSet turns them off.
+         */
+        @WithDefault("true")
+        boolean writes();
+
+        /**
+         * Whether writes need authentication (alias {@code WRITES_NEED_AUTHENTICATION}): with writes on and no
+         * authentication configured ({@code registry.auth.*}), the registry refuses to start. The DaemonSet sets it, so
+         * a node's store is never opened to anonymous pushes by turning writes on alone.
+         */
+        @WithDefault("false")
+        boolean writesNeedAuthentication();
+
+        /**
+         * Repositories writes may go to (alias {@code WRITE_REPOSITORIES}, comma-separated globs: {@code *} within a
+         * path segment, {@code **} across segments), after the {@code ?ns=} mapping; others are 403 {@code DENIED}.
+         */
+        @WithDefault("**")
+        List<String> writeRepositories();
+
+        /**
+         * Who may read under {@code /v2/} (alias {@code READ_FROM}): {@code anywhere}, or {@code loopback-and-peers}:
+         * this machine (kubelet's containerd asks through {@code 127.0.0.1}) and the current peers' addresses. Others
+         * are answered 403 {@code DENIED}. The DaemonSet sets {@code loopback-and-peers}.
+         */
+        @WithDefault("anywhere")
+        ReadFrom readFrom();
+
+        /** Where reads may come from. */
+        enum ReadFrom {
+            ANYWHERE, LOOPBACK_AND_PEERS
+        }
     }
 
     interface Listing {

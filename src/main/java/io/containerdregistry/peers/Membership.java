@@ -24,6 +24,8 @@ class Membership {
     private final Instance<KubernetesClient> kubernetes;
     private final PeerMetrics metrics;
     private volatile List<Peer> peers = List.of();
+    /** The hosts of {@link #peers}, as written in their URLs (addresses, for members from EndpointSlices). */
+    private volatile java.util.Set<String> hosts = java.util.Set.of();
     private EndpointSliceWatch watch;
 
     Membership(PeersConfig config, Instance<KubernetesClient> kubernetes, PeerMetrics metrics,
@@ -58,11 +60,17 @@ class Membership {
         return peers;
     }
 
+    /** Whether {@code host} (an address as a connection reports it) is one of the current peers' hosts. */
+    boolean hasHost(String host) {
+        return hosts.contains(host);
+    }
+
     void replace(Collection<String> urls) {
         List<Peer> next = urls.stream().filter(u -> !u.isBlank()).map(Peer::of).distinct()
                 .filter(p -> !self.isSelf(p)).sorted(java.util.Comparator.comparing(Peer::base)).toList();
         if (!next.equals(peers)) {
             LOG.infof("peers changed: %s", next);
+            hosts = next.stream().map(p -> p.uri().getHost()).collect(java.util.stream.Collectors.toUnmodifiableSet());
             peers = next;
             metrics.members(next.size());
         }

@@ -3,11 +3,11 @@ package io.containerdregistry.security;
 import java.util.regex.Pattern;
 
 /** A repository glob: {@code *} matches within one path segment, {@code **} matches across segments. */
-final class Glob {
+public final class Glob {
     private final String text;
     private final Pattern pattern;
 
-    Glob(String text) {
+    public Glob(String text) {
         this.text = text.trim();
         StringBuilder regex = new StringBuilder();
         StringBuilder literal = new StringBuilder();
@@ -35,7 +35,7 @@ final class Glob {
         this.pattern = Pattern.compile(regex.toString());
     }
 
-    boolean matches(String name) {
+    public boolean matches(String name) {
         return pattern.matcher(name).matches();
     }
 

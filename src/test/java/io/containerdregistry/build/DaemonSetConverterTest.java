@@ -130,7 +130,7 @@ class DaemonSetConverterTest {
     }
 
     @Test
-    void otherResourcesInTheYamlStreamAreUntouchedAndKeepTheirPlace() throws IOException {
+    void otherResourcesKeepTheirPlaceAndValuesAndGainOnlyTheApplicationsLabels() throws IOException {
         String input = "---\n" + SERVICE_ACCOUNT + "---\n" + SERVICE + "---\n" + DEPLOYMENT;
 
         DaemonSetConverter.Result result = DaemonSetConverter.convertYaml(input);
@@ -139,8 +139,8 @@ class DaemonSetConverterTest {
         List<JsonNode> documents = yamlDocuments(result.text());
         assertEquals(List.of("ServiceAccount", "Service", "DaemonSet"),
                 documents.stream().map(d -> d.path("kind").asText()).toList());
-        assertEquals(YAML.readTree(SERVICE_ACCOUNT), documents.get(0));
-        assertEquals(YAML.readTree(SERVICE), documents.get(1), "string values such as \"true\" stay strings");
+        assertEquals(labelled(SERVICE_ACCOUNT), documents.get(0));
+        assertEquals(labelled(SERVICE), documents.get(1), "string values such as \"true\" stay strings");
         assertFalse(result.text().contains("Deployment"));
     }
 
@@ -152,8 +152,9 @@ class DaemonSetConverterTest {
 
         assertEquals(1, result.converted());
         JsonNode converted = JSON.readTree(result.text());
-        assertEquals(YAML.readTree(SERVICE), converted.get(0));
-        assertEquals(convertOne(DEPLOYMENT), converted.get(1), "JSON and YAML give the same DaemonSet");
+        assertEquals("List", converted.path("kind").asText(), "an array becomes the List kubectl takes");
+        assertEquals(labelled(SERVICE), converted.path("items").get(0));
+        assertEquals(convertOne(DEPLOYMENT), converted.path("items").get(1), "JSON and YAML give the same DaemonSet");
 
         String list = JSON.writeValueAsString(JSON.createObjectNode().put("apiVersion", "v1").put("kind", "List")
                 .set("items", array));
@@ -179,16 +180,27 @@ class DaemonSetConverterTest {
         DaemonSetConverter.main(new String[] {yml.toString(), json.toString()});
 
         assertEquals("DaemonSet", yamlDocuments(Files.readString(yml)).get(1).path("kind").asText());
-        assertEquals("DaemonSet", JSON.readTree(Files.readString(json)).get(0).path("kind").asText());
+        assertEquals("DaemonSet", JSON.readTree(Files.readString(json)).path("items").get(0).path("kind").asText());
         String once = Files.readString(yml);
+        String jsonOnce = Files.readString(json);
         assertEquals(0, DaemonSetConverter.convertFile(yml));
+        assertEquals(0, DaemonSetConverter.convertFile(json));
         assertEquals(once, Files.readString(yml));
+        assertEquals(jsonOnce, Files.readString(json));
     }
 
     @Test
     void aMissingFileFailsTheBuild(@TempDir Path dir) {
         assertThrows(IOException.class, () -> DaemonSetConverter.convertFile(dir.resolve("kubernetes.yml")));
         assertThrows(IllegalArgumentException.class, () -> DaemonSetConverter.main(new String[0]));
+    }
+
+    /** The resource with the application's labels (those of the Deployment) added, as the build step adds them. */
+    private static JsonNode labelled(String yaml) throws IOException {
+        com.fasterxml.jackson.databind.node.ObjectNode resource =
+                (com.fasterxml.jackson.databind.node.ObjectNode) YAML.readTree(yaml);
+        resource.with("metadata").with("labels").put("app.kubernetes.io/name", "reg");
+        return resource;
     }
 
     private static JsonNode convertOne(String yaml) throws IOException {

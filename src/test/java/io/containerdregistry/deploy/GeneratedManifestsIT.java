@@ -88,10 +88,55 @@ class GeneratedManifestsIT {
     @Test
     void theJsonManifestHoldsTheSameDaemonSet() throws IOException {
         JsonNode json = JSON.readTree(MANIFESTS.resolve("kubernetes.json").toFile());
+        assertEquals("List", json.path("kind").asText(), "a JSON document kubectl takes: a v1 List, not a bare array");
+        assertEquals("v1", json.path("apiVersion").asText());
         List<HasMetadata> fromJson = new ArrayList<>();
-        json.forEach(node -> fromJson.add(toModel(node)));
+        json.path("items").forEach(node -> fromJson.add(toModel(node)));
         assertEquals(kinds(), fromJson.stream().map(HasMetadata::getKind).toList().toString());
         assertTrue(fromJson.contains(daemonSet), "the DaemonSet of kubernetes.json equals that of kubernetes.yml");
+    }
+
+    @Test
+    void safeByDefaultKubeletAndPeersPullNobodyPushesAndBlobsAreCapped() {
+        assertEquals("false", env("WRITES_ENABLED"), "no pushes or deletes into the node's store");
+        assertEquals("true", env("WRITES_NEED_AUTHENTICATION"), "turning writes on alone does not open the store");
+        assertEquals("loopback-and-peers", env("READ_FROM"), "kubelet (loopback) and the peers only");
+        assertTrue(container.getEnv().stream().noneMatch(e -> e.getName().equals("MIRROR_READ_ONLY")),
+                "mirror requests stay read-only (the default)");
+        assertTrue(Long.parseLong(env("MAX_BLOB_SIZE")) > 0, "blobs are capped");
+        assertEquals("true", env("PEERS_KUBERNETES"), "peers find each other through the headless Service");
+        long spool = Long.parseLong(env("REGISTRY_PEERS_SPOOL_MAX_SIZE"));
+        Volume tmp = volume(mountAt("/tmp").getName());
+        assertNotNull(tmp.getEmptyDir().getSizeLimit(), "the /tmp volume has a sizeLimit");
+        assertTrue(Quantity.getAmountInBytes(tmp.getEmptyDir().getSizeLimit()).longValue() > spool,
+                "the peer spool fits in /tmp");
+    }
+
+    @Test
+    void everyContainerIsLockedDownAndThePodUsesTheRuntimesSeccompProfile() {
+        assertEquals("RuntimeDefault", pod.getSecurityContext().getSeccompProfile().getType());
+        for (Container c : List.of(container, pod.getInitContainers().get(0))) {
+            var context = c.getSecurityContext();
+            assertNotNull(context, c.getName());
+            assertEquals(Boolean.FALSE, context.getAllowPrivilegeEscalation(), c.getName());
+            assertEquals(Boolean.TRUE, context.getReadOnlyRootFilesystem(), c.getName());
+            assertEquals(List.of("ALL"), context.getCapabilities().getDrop(), c.getName());
+            assertNotNull(c.getResources().getLimits().get("memory"), c.getName() + " has a memory limit");
+            assertNotNull(c.getResources().getRequests().get("cpu"), c.getName() + " has a cpu request");
+        }
+    }
+
+    @Test
+    void everyObjectCarriesTheApplicationsLabelsAndNothingChangesWithACommit() throws IOException {
+        for (HasMetadata resource : resources) {
+            Map<String, String> labels = resource.getMetadata().getLabels();
+            assertNotNull(labels, resource.getKind());
+            assertEquals("containerd-registry", labels.get("app.kubernetes.io/name"), resource.getKind());
+            assertEquals("containerd-registry", labels.get("app.kubernetes.io/part-of"), resource.getKind());
+        }
+        String yaml = Files.readString(MANIFESTS.resolve("kubernetes.yml"));
+        assertFalse(yaml.contains("commit-id"), "a new commit alone must not restart every node's registry");
+        assertFalse(yaml.contains("build-timestamp"));
     }
 
     @Test
