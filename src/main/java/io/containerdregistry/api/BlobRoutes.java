@@ -49,7 +49,10 @@ class BlobRoutes {
         Repository repository = scope.repository(rc, MirrorPolicy.Access.DIGEST, ErrorCode.BLOB_UNKNOWN);
         Digest digest = Digest.parse(rc.pathParam("digest"));
         Async.then(rc, blobs.stat(repository, digest), info -> {
-            ByteRange range = ByteRange.resolve(rc.request().getHeader("Range"), info.size());
+            // If-Range naming another entity than this blob's ETag asks for the whole blob (RFC 9110 13.1.5)
+            String ifRange = rc.request().getHeader("If-Range");
+            boolean rangeApplies = ifRange == null || ifRange.trim().equals('"' + digest.toString() + '"');
+            ByteRange range = rangeApplies ? ByteRange.resolve(rc.request().getHeader("Range"), info.size()) : null;
             long offset = range == null ? 0 : range.start();
             long length = range == null ? info.size() : range.length();
             if (!withBody || length == 0) {

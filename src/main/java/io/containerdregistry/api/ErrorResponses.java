@@ -55,7 +55,13 @@ final class ErrorResponses {
                     rc.request().method(), rc.request().path(), error.detail());
         }
         response.setStatusCode(error.status());
-        error.headers().forEach(response::putHeader);
+        boolean http2 = http2(rc.request());
+        // HTTP/2 has no Connection header (the connection is shared): the rest goes out as given
+        error.headers().forEach((name, value) -> {
+            if (!(http2 && name.equalsIgnoreCase("Connection"))) {
+                response.putHeader(name, value);
+            }
+        });
         write(rc, error);
     }
 
@@ -71,6 +77,10 @@ final class ErrorResponses {
         if (failure instanceof ByteRange.RangeNotSatisfiable range) {
             return new RegistryException(ErrorCode.SIZE_INVALID, 416, range.getMessage(), null)
                     .withHeader("Content-Range", "bytes */" + range.size());
+        }
+        if (failure != null && rc.statusCode() >= 400 && rc.statusCode() < 500) {
+            // the HTTP layer refused the request itself (a request without Host, ...): the client's mistake
+            return new RegistryException(ErrorCode.UNSUPPORTED, rc.statusCode(), failure.getMessage(), null);
         }
         if (failure == null) {
             int status = rc.statusCode();
@@ -103,13 +113,16 @@ final class ErrorResponses {
             request.exceptionHandler(ignored -> { });
             request.handler(ignored -> { });
             boolean waitsForContinue = request.getHeader("Expect") != null;
-            if (!waitsForContinue && declaredLength(request) <= DRAIN_LIMIT) {
+            // a body refused for its size, or a request refused before its body was read (it says so by closing the
+            // connection), is not waited for: the client is told at once
+            boolean refusedUpFront = error.status() == 413 || "close".equals(error.headers().get("Connection"));
+            if (!waitsForContinue && !refusedUpFront && declaredLength(request) <= DRAIN_LIMIT) {
                 // read and drop the rest of a small body first, so the client sees the answer, not a reset;
                 // a client that stalls instead is answered and disconnected after a short wait
                 long timer = rc.vertx().setTimer(DRAIN_WAIT_MS, id -> {
                     if (!response.ended()) {
-                        response.putHeader("Connection", "close").end(body)
-                                .onComplete(ignored -> request.connection().close());
+                        closing(response, request);
+                        response.end(body).onComplete(ignored -> stopBody(request));
                     }
                 });
                 request.endHandler(ignored -> {
@@ -122,13 +135,36 @@ final class ErrorResponses {
                 return;
             }
             // a large or chunked body that was never read: answer and close rather than read it all
-            response.putHeader("Connection", "close");
+            closing(response, request);
             request.endHandler(ignored -> { });
             request.resume();
-            response.end(body).onComplete(ignored -> request.connection().close());
+            response.end(body).onComplete(ignored -> stopBody(request));
             return;
         }
         response.end(body);
+    }
+
+    private static boolean http2(HttpServerRequest request) {
+        return request.version() == io.vertx.core.http.HttpVersion.HTTP_2;
+    }
+
+    /** Announces that the connection ends with this answer (HTTP/1.x; an HTTP/2 connection is shared and stays). */
+    private static void closing(HttpServerResponse response, HttpServerRequest request) {
+        if (!http2(request)) {
+            response.putHeader("Connection", "close");
+        }
+    }
+
+    /**
+     * Stops a body nobody will read, once the answer went out: HTTP/1.x closes the connection; HTTP/2 resets only
+     * this stream with {@code NO_ERROR} (RFC 9113 8.1: a complete response, then the client may stop sending).
+     */
+    private static void stopBody(HttpServerRequest request) {
+        if (http2(request)) {
+            request.response().reset(0);
+        } else {
+            request.connection().close();
+        }
     }
 
     private static long declaredLength(HttpServerRequest request) {

@@ -133,7 +133,7 @@ class ManifestRoutes {
             throw ErrorCode.DIGEST_INVALID.exception(
                     "manifest digest is " + digest + ", not " + reference.digest());
         }
-        Manifest manifest = Manifest.parse(bytes, contentType);
+        Manifest manifest = Manifest.parsePushed(bytes, contentType);
         return new Parsed(digest, manifest, new StoredManifest(digest, stored, manifest.mediaType(), bytes.length, bytes));
     }
 

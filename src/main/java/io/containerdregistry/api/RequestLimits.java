@@ -11,7 +11,8 @@ import jakarta.enterprise.event.Observes;
 import java.util.Map;
 
 /**
- * Oversized request lines (414) and header blocks (431), answered with an OCI error body on every path. The HTTP
+ * Oversized request lines (414) and header blocks (431), and bodies framed with a {@code Transfer-Encoding} other
+ * than {@code chunked} (400), answered with an OCI error body on every path. The HTTP
  * layer refuses such requests itself only above its own, higher limits, and then without a body: Vert.x answers those
  * from its decoder before any route runs, and Quarkus offers no hook there.
  */
@@ -34,6 +35,15 @@ class RequestLimits {
 
     private void check(RoutingContext rc) {
         HttpServerRequest request = rc.request();
+        String transferEncoding = request.getHeader("Transfer-Encoding");
+        if (transferEncoding != null && !transferEncoding.trim().equalsIgnoreCase("chunked")) {
+            // a body framed in a way this registry does not decode: reading on would take its bytes for a request
+            rc.response().putHeader("Connection", "close");
+            ErrorResponses.answer(rc, new RegistryException(ErrorCode.UNSUPPORTED, 400,
+                    "Transfer-Encoding " + io.containerdregistry.oci.Strings.printable(transferEncoding)
+                            + " is not supported: send the body chunked or with a Content-Length", null));
+            return;
+        }
         long line = request.method().name().length() + 1L + request.uri().length() + VERSION_LENGTH;
         if (line > maxRequestLine) {
             ErrorResponses.answer(rc, new RegistryException(ErrorCode.UNSUPPORTED, 414,

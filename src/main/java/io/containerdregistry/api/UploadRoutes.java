@@ -10,6 +10,7 @@ import io.containerdregistry.oci.UploadRange;
 import io.containerdregistry.security.Principal;
 import io.containerdregistry.store.UploadSession;
 import io.containerdregistry.store.UploadStore;
+import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
@@ -32,6 +33,7 @@ class UploadRoutes {
     private final BlobStore blobs;
     private final TransferAdmission admission;
     private final long chunkMinLength;
+    private final long maxBlobSize;
 
     UploadRoutes(Scope scope, UploadStore uploads, BlobStore blobs, TransferAdmission admission,
             RegistryConfig config) {
@@ -40,15 +42,24 @@ class UploadRoutes {
         this.blobs = blobs;
         this.admission = admission;
         this.chunkMinLength = config.uploads().chunkMinLength();
+        this.maxBlobSize = config.limits().maxBlobSize().map(MemorySize::asLongValue).orElse(Long.MAX_VALUE);
     }
 
-    /** Runs the upload once it holds its share of transfer memory (a request without a body needs none). */
+    /**
+     * Runs the upload once it holds its share of transfer memory (a request without a body needs none). A body whose
+     * {@code Content-Length} is above the blob size limit is refused before anything is read.
+     */
     private void admitted(RoutingContext rc, RequestBody body, Runnable upload) {
         if (body == null) {
             upload.run();
-        } else {
-            admission.admit(rc, TransferAdmission.UPLOAD, upload);
+            return;
         }
+        Long declared = declaredLength(rc.request());
+        if (declared != null && declared > maxBlobSize) {
+            throw new io.containerdregistry.oci.RegistryException(ErrorCode.SIZE_INVALID, 413,
+                    "the body is " + declared + " bytes, more than the limit of " + maxBlobSize, null);
+        }
+        admission.admit(rc, TransferAdmission.UPLOAD, upload);
     }
 
     void init(@Observes Router router) {

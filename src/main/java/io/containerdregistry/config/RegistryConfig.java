@@ -7,7 +7,6 @@ import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 
 /**
  * Every setting of the registry. The seed's environment variables ({@code CONTAINERD_ADDRESS}, ...) are aliases
@@ -94,8 +93,11 @@ public interface RegistryConfig {
         @WithDefault("33554432")
         long manifestCacheBytes();
 
-        /** Largest blob accepted, in bytes (alias {@code MAX_BLOB_SIZE}); unlimited when unset. */
-        OptionalLong maxBlobSize();
+        /**
+         * Largest blob accepted (alias {@code MAX_BLOB_SIZE}): bytes, or a size such as {@code 16G}; unlimited when
+         * unset. Enforced while streaming, and before reading a body whose {@code Content-Length} is larger.
+         */
+        Optional<MemorySize> maxBlobSize();
 
         /**
          * Upload requests handled at once for one remote address (alias {@code MAX_UPLOADS_PER_CLIENT}); more are

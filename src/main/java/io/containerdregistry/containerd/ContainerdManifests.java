@@ -195,10 +195,9 @@ class ContainerdManifests implements ManifestStore {
         if (required.isEmpty()) {
             return manifest;
         }
-        return manifest.chain(() -> Uni.join().all(required.stream()
-                        .map(info -> index.info(Digest.parse(info.getDigest()), ErrorCode.MANIFEST_BLOB_UNKNOWN))
-                        .toList())
-                .andFailFast().replaceWithVoid()
+        return manifest.chain(() -> each(List.copyOf(required),
+                        info -> index.info(Digest.parse(info.getDigest()), ErrorCode.MANIFEST_BLOB_UNKNOWN))
+                .replaceWithVoid()
                 .onFailure(RegistryException.class).transform(t -> missing((RegistryException) t, null)));
     }
 
@@ -213,11 +212,8 @@ class ContainerdManifests implements ManifestStore {
         if (required.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
-        List<Uni<Info>> checks = required.stream()
-                .map(d -> readers.readable(repository, d, ErrorCode.MANIFEST_BLOB_UNKNOWN)
-                        .onFailure(RegistryException.class).transform(t -> missing((RegistryException) t, d)))
-                .toList();
-        return Uni.join().all(checks).andFailFast().map(infos -> {
+        return each(required, d -> readers.readable(repository, d, ErrorCode.MANIFEST_BLOB_UNKNOWN)
+                .onFailure(RegistryException.class).transform(t -> missing((RegistryException) t, d))).map(infos -> {
             Map<Digest, Info> found = new LinkedHashMap<>();
             for (int i = 0; i < required.size(); i++) {
                 found.put(required.get(i), infos.get(i));
@@ -242,11 +238,33 @@ class ContainerdManifests implements ManifestStore {
 
     /** Lists the repository on every referenced content that does not list it yet. */
     private Uni<Void> grantAll(Repository repository, Collection<Info> required) {
-        if (required.isEmpty()) {
-            return Uni.createFrom().voidItem();
+        return each(List.copyOf(required), info -> readers.grant(repository, info)).replaceWithVoid();
+    }
+
+    /** Calls containerd at most this many at a time for one manifest's descriptors. */
+    private static final int CONCURRENT_LOOKUPS = 16;
+
+    /**
+     * Runs {@code call} for each item, at most {@value #CONCURRENT_LOOKUPS} at a time, and collects the results in the
+     * items' order; the first failure stops it (nothing more is started). A manifest names up to thousands of
+     * descriptors: starting a call for each at once would hold the thread that starts them for as long.
+     */
+    private static <T, R> Uni<List<R>> each(List<T> items, java.util.function.Function<T, Uni<R>> call) {
+        if (items.isEmpty()) {
+            return Uni.createFrom().item(List.of());
         }
-        return Uni.join().all(required.stream().map(info -> readers.grant(repository, info)).toList())
-                .andFailFast().replaceWithVoid();
+        return io.smallrye.mutiny.Multi.createFrom().range(0, items.size())
+                .onItem().transformToUni(i -> call.apply(items.get(i)).map(result -> new Indexed<>(i, result)))
+                .merge(CONCURRENT_LOOKUPS)
+                .collect().asList()
+                .map(entries -> {
+                    List<R> ordered = new java.util.ArrayList<>(java.util.Collections.nCopies(items.size(), null));
+                    entries.forEach(entry -> ordered.set(entry.index(), entry.result()));
+                    return ordered;
+                });
+    }
+
+    private record Indexed<R>(int index, R result) {
     }
 
     private static RegistryException missing(RegistryException e, Digest digest) {
@@ -310,7 +328,12 @@ class ContainerdManifests implements ManifestStore {
                         .chain(() -> index.info(content.stored(), ErrorCode.MANIFEST_UNKNOWN))
                         .chain(info -> {
                             boolean listed = readers.lists(repository, info);
-                            return index.label(content.stored(), labels)
+                            // the same bytes pushed again: their media type stays what their first push made it
+                            Map<String, String> missing = new LinkedHashMap<>(labels);
+                            if (info.getLabelsMap().containsKey(Labels.MEDIA_TYPE)) {
+                                missing.remove(Labels.MEDIA_TYPE);
+                            }
+                            return index.label(content.stored(), missing)
                                     .chain(() -> readers.grant(repository, content.stored()))
                                     .replaceWith(!listed);
                         }))
@@ -325,8 +348,7 @@ class ContainerdManifests implements ManifestStore {
     }
 
     private Uni<Void> pointAll(List<String> names, StoredManifest content) {
-        return Uni.join().all(names.stream().map(name -> pointAt(name, content)).toList())
-                .andFailFast().replaceWithVoid();
+        return each(names, name -> pointAt(name, content)).replaceWithVoid();
     }
 
     /** Creates the image record, or moves it when it exists. Records always target the stored (sha256) content. */
@@ -409,8 +431,7 @@ class ContainerdManifests implements ManifestStore {
             if (found.isEmpty()) {
                 return Uni.createFrom().item(List.<Referrer>of());
             }
-            List<Uni<Referrer>> reads = found.stream().map(info -> referrer(repository, info)).toList();
-            return Uni.join().all(reads).andFailFast().map(list -> {
+            return each(found, info -> referrer(repository, info)).map(list -> {
                 List<Referrer> sorted = new ArrayList<>(list.stream().filter(Objects::nonNull).toList());
                 sorted.sort(Comparator.comparing(r -> r.digest().toString()));
                 return sorted;

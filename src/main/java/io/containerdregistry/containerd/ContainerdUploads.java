@@ -66,7 +66,8 @@ class ContainerdUploads implements UploadStore {
         this.readers = readers;
         this.sessions = sessions;
         this.lifetime = config.uploads().leaseExpiration();
-        this.maxBlobSize = config.limits().maxBlobSize().orElse(Long.MAX_VALUE);
+        this.maxBlobSize = config.limits().maxBlobSize().map(io.quarkus.runtime.configuration.MemorySize::asLongValue)
+                .orElse(Long.MAX_VALUE);
     }
 
     /** The session's ingest ref (and lease id, when it has a lease of its own): {@code upload-<owner key>-<id>}. */

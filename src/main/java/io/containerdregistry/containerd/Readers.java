@@ -2,21 +2,12 @@ package io.containerdregistry.containerd;
 
 import io.containerdregistry.config.RegistryConfig;
 import io.containerdregistry.containerd.api.content.Info;
-import io.containerdregistry.containerd.api.images.Image;
-import io.containerdregistry.containerd.api.images.ListImagesRequest;
-import io.containerdregistry.containerd.api.images.ListImagesResponse;
-import io.containerdregistry.oci.Descriptor;
 import io.containerdregistry.oci.Digest;
 import io.containerdregistry.oci.ErrorCode;
-import io.containerdregistry.oci.Manifest;
 import io.containerdregistry.oci.RegistryException;
 import io.containerdregistry.oci.Repository;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.ArrayDeque;
-import java.util.Comparator;
-import java.util.Deque;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,7 +16,7 @@ import java.util.Set;
  * Which repositories may read a blob or manifest: those its {@code distribution.source} labels list
  * ({@link SourceLabels}), and those with an image record whose manifest, or an index's child manifest, references it.
  * A repository found by that second, slower check is added to the labels, so its next read needs no more than the
- * content's {@code Info}, which every read asks for anyway.
+ * content's {@code Info}, which every read asks for anyway. The second check is {@link ReferenceCheck}'s.
  *
  * <p>Labels are read, changed and written back one update at a time per content in this process
  * ({@link KeyedSerial}), so concurrent pushes never drop a repository. Another process writing the same label at the
@@ -34,20 +25,15 @@ import java.util.Set;
  */
 @ApplicationScoped
 class Readers {
-    /** The most manifests one reference check reads (image records' targets first, newest first, then children). */
-    static final int MAX_MANIFESTS_SCANNED = 256;
-
-    private final Stubs stubs;
     private final ContentIndex index;
-    private final ManifestBytes manifests;
+    private final ReferenceCheck referenceCheck;
     private final KeyedSerial serial = new KeyedSerial();
     private final boolean enforced;
     private final String nativeHost;
 
-    Readers(Stubs stubs, ContentIndex index, ManifestBytes manifests, RegistryConfig config) {
-        this.stubs = stubs;
+    Readers(ContentIndex index, ReferenceCheck referenceCheck, RegistryConfig config) {
         this.index = index;
-        this.manifests = manifests;
+        this.referenceCheck = referenceCheck;
         this.enforced = config.isolation().enabled();
         this.nativeHost = requireNativeHost(config.isolation().nativeHost());
     }
@@ -101,7 +87,7 @@ class Readers {
             return Uni.createFrom().item(true);
         }
         Digest stored = Digest.parse(info.getDigest());
-        return references(repository, Set.copyOf(List.of(requested, stored))).call(found -> found
+        return referenceCheck.references(repository, Set.copyOf(List.of(requested, stored))).call(found -> found
                 ? grant(repository, stored).onFailure().recoverWithNull()
                 : Uni.createFrom().voidItem());
     }
@@ -143,67 +129,4 @@ class Readers {
                 .recoverWithItem(false);
     }
 
-    /**
-     * Whether an image record of the repository targets one of {@code wanted}, or targets a manifest that (itself or
-     * through an index's child manifests) references one. Reads at most {@link #MAX_MANIFESTS_SCANNED} manifests.
-     */
-    Uni<Boolean> references(Repository repository, Set<Digest> wanted) {
-        ListImagesRequest request = ListImagesRequest.newBuilder()
-                .addFilters("name~=" + ContainerdCatalog.namePrefix(repository)).build();
-        return Calls.<ListImagesResponse>unary(o -> stubs.images().list(request, o))
-                .onFailure().transform(t -> GrpcErrors.map(t, ErrorCode.UNKNOWN))
-                .chain(response -> {
-                    Deque<Digest> queue = new ArrayDeque<>();
-                    Set<Digest> seen = new HashSet<>();
-                    response.getImagesList().stream()
-                            .sorted(Comparator.comparingLong((Image image) -> image.getUpdatedAt().getSeconds())
-                                    .reversed())
-                            .map(image -> Digest.parse(image.getTarget().getDigest()))
-                            .filter(seen::add)
-                            .forEach(queue::add);
-                    return scan(queue, seen, wanted, MAX_MANIFESTS_SCANNED);
-                });
-    }
-
-    /**
-     * Reads the queued manifests one by one. Each is read by the size containerd stores (a descriptor's size is only a
-     * claim) and verified ({@link ManifestBytes}); one that cannot be read is skipped.
-     */
-    private Uni<Boolean> scan(Deque<Digest> queue, Set<Digest> seen, Set<Digest> wanted, int budget) {
-        Digest next = queue.poll();
-        if (next == null || budget == 0) {
-            return Uni.createFrom().item(false);
-        }
-        if (wanted.contains(next)) {
-            return Uni.createFrom().item(true);
-        }
-        if (!next.isSha256()) {
-            return scan(queue, seen, wanted, budget);
-        }
-        return manifests.read(next)
-                .map(Readers::parse)
-                .onFailure().recoverWithNull()
-                .chain(manifest -> {
-                    if (manifest != null) {
-                        for (Descriptor descriptor : manifest.requiredContent()) {
-                            if (wanted.contains(descriptor.digest())) {
-                                return Uni.createFrom().item(true);
-                            }
-                        }
-                        manifest.manifests().stream()
-                                .map(Descriptor::digest)
-                                .filter(seen::add)
-                                .forEach(queue::add);
-                    }
-                    return scan(queue, seen, wanted, budget - 1);
-                });
-    }
-
-    private static Manifest parse(byte[] bytes) {
-        try {
-            return Manifest.parse(bytes, null);
-        } catch (RegistryException e) {
-            return null;
-        }
-    }
 }

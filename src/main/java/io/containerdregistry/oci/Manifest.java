@@ -38,11 +38,30 @@ public record Manifest(
                 .maxNestingDepth(64).maxTokenCount(MAX_TOKENS).build());
     }
 
+    /** Descriptors a pushed manifest may name at most (config, layers and child manifests together). */
+    public static final int MAX_PUSHED_DESCRIPTORS = 4096;
+
+    /**
+     * Parses the bytes of a manifest a client pushes: {@link #parse}, and the rules of what a push may store. It may
+     * name at most {@value #MAX_PUSHED_DESCRIPTORS} descriptors (each is looked up in the store: a push costs no more
+     * than that). A document without its own {@code mediaType} field is an OCI one (Docker's schema 2 requires the
+     * field), and its {@code Content-Type}, when given, must be the OCI type its shape says (an index for a document
+     * with {@code manifests}, else an image manifest): the stored content is shared by every repository that pushes
+     * the same bytes, so its type must follow from the bytes, never from one pusher's header.
+     */
+    public static Manifest parsePushed(byte[] bytes, String contentType) {
+        return parse(bytes, contentType, true);
+    }
+
     /**
      * Parses manifest bytes. The media type is the document's {@code mediaType} field; when absent it is the
      * request's {@code Content-Type}; when that is absent too it is inferred from the document's shape.
      */
     public static Manifest parse(byte[] bytes, String contentType) {
+        return parse(bytes, contentType, false);
+    }
+
+    private static Manifest parse(byte[] bytes, String contentType, boolean pushed) {
         requireUtf8(bytes);
         JsonNode root;
         try {
@@ -83,6 +102,20 @@ public record Manifest(
             requireMediaType(artifactType, "artifactType");
         } else if (config != null) {
             requireMediaType(config.mediaType(), "config mediaType");
+        }
+        if (pushed) {
+            int descriptors = (config == null ? 0 : 1) + layers.size() + manifests.size();
+            if (descriptors > MAX_PUSHED_DESCRIPTORS) {
+                throw ErrorCode.MANIFEST_INVALID.exception("a manifest may name at most " + MAX_PUSHED_DESCRIPTORS
+                        + " descriptors, this one names " + descriptors);
+            }
+            // without a mediaType field only an OCI document (Docker's schema 2 requires the field), whose type
+            // follows from its shape
+            String fitting = root.has("manifests") ? MediaTypes.OCI_INDEX : MediaTypes.OCI_MANIFEST;
+            if (declared == null && header != null && !header.equals(fitting)) {
+                throw ErrorCode.MANIFEST_INVALID.exception("the manifest has no mediaType field, so its Content-Type "
+                        + "must be " + fitting + ", not " + Strings.printable(header));
+            }
         }
         return new Manifest(mediaType, config, layers, manifests, subject, artifactType, annotations(root));
     }

@@ -52,6 +52,17 @@ class BlobRoutesTest {
     }
 
     @Test
+    void aRangeWithAnIfRangeNamingAnotherEntityGetsTheWholeBlob() {
+        String digest = push();
+        byte[] whole = given().header("Range", "bytes=2-5").header("If-Range", "\"sha256:" + "0".repeat(64) + "\"")
+                .get("/v2/" + REPO + "/blobs/" + digest).then().statusCode(200)
+                .header("Content-Length", String.valueOf(CONTENT.length)).extract().asByteArray();
+        assertArrayEquals(CONTENT, whole);
+        given().header("Range", "bytes=2-5").header("If-Range", "\"" + digest + "\"")
+                .get("/v2/" + REPO + "/blobs/" + digest).then().statusCode(206);
+    }
+
+    @Test
     void suffixRangeServesTheTail() {
         String digest = push();
         byte[] body = given().header("Range", "bytes=-3").get("/v2/" + REPO + "/blobs/" + digest)

@@ -244,6 +244,8 @@ class HostileInputTest {
                 () -> session().replace("/hostile/app/", "/hostile/other/"),
                 Map.of("Content-Type", "application/octet-stream"), new byte[4]));
         cases.add(Case.of("invalid tag read", "GET", "/v2/hostile/app/manifests/-not-a-tag"));
+        cases.add(new Case("a body framed with a transfer coding other than chunked", "PATCH", this::session,
+                Map.of("Transfer-Encoding", "gzip", "Content-Type", "application/octet-stream"), new byte[0]));
         return cases;
     }
 
@@ -305,6 +307,31 @@ class HostileInputTest {
                     assertTrue(live - threadsAfterWarmUp <= 4, "threads: " + threadsAfterWarmUp + " -> " + live);
                 }
             }
+        }
+    }
+
+    @Test
+    void anHttp11RequestWithoutHostIsA400WithAnOciError() throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write("GET /v2/ HTTP/1.1\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            RawHttp.Answer answer = RawHttp.read(socket.getInputStream());
+            assertEquals(400, answer.status(), answer.toString());
+            assertNotNull(new JsonObject(answer.text()).getJsonArray("errors").getJsonObject(0).getString("code"));
+        }
+    }
+
+    @Test
+    void aBodyAnnouncedLargerThanTheBlobLimitIsRefusedBeforeItIsSent() throws IOException {
+        try (Socket socket = RawHttp.stall(port(), "POST /v2/hostile/app/blobs/uploads/?digest=" + BLOB_DIGEST
+                + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\nContent-Length: "
+                + (HostileInputProfile.MAX_BLOB + 1) + "\r\n\r\n")) {
+            socket.setSoTimeout(10_000);
+            RawHttp.Answer answer = RawHttp.read(socket.getInputStream());
+            assertEquals(413, answer.status(), answer.toString());
+            assertEquals("SIZE_INVALID", new JsonObject(answer.text()).getJsonArray("errors").getJsonObject(0)
+                    .getString("code"));
         }
     }
 

@@ -180,7 +180,7 @@ class MemoryBoundIT {
                         assertEquals(blob.getValue(), sha256(response.body()), "every byte right");
                     } else {
                         response.body().close();
-                        assertTrue(response.statusCode() == 503
+                        assertTrue((response.statusCode() == 503 || response.statusCode() == 429)
                                 && response.headers().firstValue("Retry-After").isPresent(), "pull: " + response);
                     }
                     return null;
@@ -212,6 +212,98 @@ class MemoryBoundIT {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /**
+     * A repository full of large manifests, and reads through it of content another repository holds: each read
+     * makes the registry look through the repository's manifests for a reference. Sixteen such reads at once hold no
+     * more memory than two, are answered 404 (never a dead process), and slow nobody else down for long.
+     */
+    @Test
+    void readsThatMakeTheRegistryLookThroughLargeManifestsStayBounded() throws Exception {
+        byte[] base = largeManifest();
+        byte[] config = "{}".getBytes(StandardCharsets.UTF_8);
+        assertEquals(201, SourceAddressHttp.send("127.0.0.1", registry.port(), "POST",
+                "/v2/memory/scanned/blobs/uploads/?digest=" + sha256(new java.io.ByteArrayInputStream(config)),
+                Map.of(), new java.io.ByteArrayInputStream(config), config.length).status());
+        String text = new String(base, StandardCharsets.UTF_8);
+        for (int i = 0; i < 10; i++) {
+            byte[] manifest = text.replace("\"key-0\"", "\"copy-" + i + "\"").getBytes(StandardCharsets.UTF_8);
+            RawHttp.Answer pushed = SourceAddressHttp.send("127.0.0.1", registry.port(), "PUT",
+                    "/v2/memory/scanned/manifests/t" + i,
+                    Map.of("Content-Type", "application/vnd.oci.image.manifest.v1+json"),
+                    new java.io.ByteArrayInputStream(manifest), manifest.length);
+            assertEquals(201, pushed.status(), pushed.toString());
+        }
+        byte[] other = "held by another repository".getBytes(StandardCharsets.UTF_8);
+        String digest = sha256(new java.io.ByteArrayInputStream(other));
+        assertEquals(201, SourceAddressHttp.send("127.0.0.1", registry.port(), "POST",
+                "/v2/memory/other/blobs/uploads/?digest=" + digest, Map.of(), new java.io.ByteArrayInputStream(other),
+                other.length).status());
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<RawHttp.Answer>> reads = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                String from = "127.0.0." + (2 + i % CLIENTS);
+                reads.add(pool.submit(() -> SourceAddressHttp.send(from, registry.port(), "GET",
+                        "/v2/memory/scanned/blobs/" + digest, Map.of(), null, 0)));
+            }
+            for (Future<RawHttp.Answer> read : reads) {
+                assertEquals(404, read.get().status(), read.get().toString());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        alive();
+    }
+
+    /**
+     * Uploads that trickle in hold their share of the transfer memory; one client may hold a quarter of it at most
+     * (beyond: 429 at once), so a few slow clients never lock everyone else out.
+     */
+    @Test
+    void aClientTricklingUploadsCannotTakeEveryoneElsesTransferMemory() throws Exception {
+        List<java.net.Socket> trickling = new ArrayList<>();
+        ExecutorService readers = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Integer>> answers = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                java.net.Socket socket = SourceAddressHttp.connect("127.0.0.9", registry.port(), 8_000);
+                trickling.add(socket);
+                socket.getOutputStream().write(("POST /v2/memory/slow/blobs/uploads/?digest=sha256:" + "1".repeat(64)
+                        + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\nContent-Length: 1048576"
+                        + "\r\n\r\n0123456789").getBytes(StandardCharsets.ISO_8859_1));
+                socket.getOutputStream().flush();
+                answers.add(readers.submit(() -> {
+                    try {
+                        RawHttp.Answer answer = RawHttp.read(socket.getInputStream());
+                        assertTrue(answer.headers().containsKey("retry-after"), answer.toString());
+                        return answer.status();
+                    } catch (java.net.SocketTimeoutException admitted) {
+                        return 0; // admitted: it waits for the rest of its body
+                    }
+                }));
+                Thread.sleep(100);
+            }
+            int refused = 0;
+            for (Future<Integer> answer : answers) {
+                int status = answer.get();
+                assertTrue(status == 0 || status == 429, "status " + status);
+                refused += status == 429 ? 1 : 0;
+            }
+            assertTrue(refused >= 4, "a client past its quarter of the transfer memory is refused: " + refused);
+            byte[] blob = "another client's push".getBytes(StandardCharsets.UTF_8);
+            RawHttp.Answer other = SourceAddressHttp.send("127.0.0.10", registry.port(), "POST",
+                    "/v2/memory/fast/blobs/uploads/?digest=" + sha256(new java.io.ByteArrayInputStream(blob)),
+                    Map.of(), new java.io.ByteArrayInputStream(blob), blob.length);
+            assertEquals(201, other.status(), other.toString());
+        } finally {
+            readers.shutdownNow();
+            for (java.net.Socket socket : trickling) {
+                socket.close();
+            }
+        }
+        alive();
     }
 
     /** A 3.9 MB manifest (annotations) whose config is an empty JSON object pushed first. */
