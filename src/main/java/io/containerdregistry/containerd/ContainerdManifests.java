@@ -317,7 +317,7 @@ class ContainerdManifests implements ManifestStore {
         Map<String, String> created = new LinkedHashMap<>(labels);
         created.putAll(readers.initialLabels(repository));
         return Uni.createFrom()
-                .completionStage(() -> IngestWriter.open(stubs.contentStream(), leaseId, ref, content.size(),
+                .completionStage(() -> IngestWriter.open(stubs.content(), leaseId, ref, content.size(),
                                 content.stored().toString())
                         .thenCompose(writer -> writer.write(ByteString.copyFrom(content.bytes()))
                                 .thenCompose(ack -> writer.commit(content.stored().toString(), created))

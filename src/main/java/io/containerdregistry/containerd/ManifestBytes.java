@@ -44,7 +44,8 @@ class ManifestBytes {
             return Uni.createFrom().failure(ErrorCode.MANIFEST_UNKNOWN.exception(
                     stored + " is larger than a manifest may be"));
         }
-        Uni<byte[]> read = ContentBytes.read(new ContentReader(stubs.contentStream(), stored.toString(), 0, storedSize),
+        // a manifest is small: its read has the unary deadline, so a containerd that stops answering fails it
+        Uni<byte[]> read = ContentBytes.read(new ContentReader(stubs.content(), stored.toString(), 0, storedSize),
                 storedSize);
         if (storedSize > HASH_INLINE_LIMIT) {
             read = read.emitOn(Infrastructure.getDefaultWorkerPool());

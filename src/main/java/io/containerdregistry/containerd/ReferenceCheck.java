@@ -140,8 +140,10 @@ class ReferenceCheck {
         if (!next.isSha256()) {
             return scan(queue, seen, wanted, manifestsLeft, bytesLeft);
         }
+        // a manifest that cannot be read is skipped, but containerd being away fails the check (503): "not referenced"
+        // would turn an outage into a 404
         return manifests.read(next)
-                .onFailure().recoverWithNull()
+                .onFailure(t -> !(t instanceof RegistryException e && e.status() == 503)).recoverWithNull()
                 .chain(bytes -> {
                     Manifest manifest = bytes == null ? null : parse(bytes);
                     if (manifest != null) {

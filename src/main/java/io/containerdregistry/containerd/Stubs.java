@@ -27,7 +27,11 @@ class Stubs {
         return deadline(ContentGrpc.newStub(channel.get()));
     }
 
-    /** For streams whose length depends on the client: no deadline, cancelled when the client goes. */
+    /**
+     * For streams whose length depends on the client: no deadline, cancelled when the client goes (or stalls: the
+     * HTTP read and write timeouts). Reads and writes of bounded size (manifests) use {@link #content()}, with the
+     * unary deadline, so a containerd that stops answering never leaves one waiting for good.
+     */
     ContentGrpc.ContentStub contentStream() {
         return ContentGrpc.newStub(channel.get());
     }
