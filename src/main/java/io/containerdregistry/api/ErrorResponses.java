@@ -21,6 +21,8 @@ final class ErrorResponses {
     /** Bodies up to this size are read to the end before an error is answered. */
     private static final long DRAIN_LIMIT = 16L * 1024 * 1024;
     private static final long DRAIN_WAIT_MS = 5000;
+    /** How long a refused body is still read and dropped after the answer, before the connection is closed. */
+    private static final long LINGER_MS = 2000;
 
     private ErrorResponses() {
     }
@@ -134,11 +136,23 @@ final class ErrorResponses {
                 request.resume();
                 return;
             }
-            // a large or chunked body that was never read: answer and close rather than read it all
+            // a large or chunked body that was never read: answer and close rather than read it all; but linger a
+            // moment, dropping what still arrives, so that a client that reads only once it has sent its body (most
+            // HTTP/1.1 clients) sees the answer instead of a broken pipe
             closing(response, request);
-            request.endHandler(ignored -> { });
+            response.end(body).onComplete(ignored -> {
+                long linger = rc.vertx().setTimer(LINGER_MS, id -> stopBody(request));
+                if (request.isEnded()) {
+                    rc.vertx().cancelTimer(linger);
+                    stopBody(request);
+                    return;
+                }
+                request.endHandler(end -> {
+                    rc.vertx().cancelTimer(linger);
+                    stopBody(request);
+                });
+            });
             request.resume();
-            response.end(body).onComplete(ignored -> stopBody(request));
             return;
         }
         response.end(body);
