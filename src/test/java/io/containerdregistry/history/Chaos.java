@@ -105,12 +105,11 @@ final class Chaos implements Runnable {
             }
             case CONTAINERD_KILL -> {
                 long pause = 500 + random.nextInt(2500);
-                name = "containerd kill (SIGKILL, down ~" + pause / 1000 + "s)";
-                window = begin(name);
+                name = "containerd kill (SIGKILL) and start";
+                window = begin(name + " after " + pause + " ms");
                 system.killContainerd();
                 Calls.pause(pause);
                 system.startContainerd();
-                name = "containerd kill (SIGKILL) and start";
             }
             default -> {
                 boolean graceful = fault == Fault.REGISTRY_TERM;
@@ -129,7 +128,7 @@ final class Chaos implements Runnable {
         long back = System.currentTimeMillis();
         downtime.end(window, back);
         journal.note("chaos", "up again after " + name);
-        count(name.replaceAll(", down ~\\d+s", ""));
+        count(name);
     }
 
     private int begin(String name) {

@@ -29,6 +29,8 @@ final class ClientWorker implements Runnable {
     private static final Map<String, String> OCTETS = Map.of("Content-Type", "application/octet-stream");
     /** A blob pushed less than this long ago counts as present for a manifest push; older ones are pushed again. */
     private static final long RECENT_ENOUGH_FOR_MANIFEST = 8_000;
+    /** Digest pins a repository keeps at most, about (more make deletes of pinned manifests likelier). */
+    private static final int MAX_PINS = 24;
     /** Sessions are not used this close to their expiry. */
     private static final long SESSION_MARGIN = 4_000;
 
@@ -87,6 +89,11 @@ final class ClientWorker implements Runnable {
 
     private void step() {
         RepositoryModel repo = own.get(random.nextInt(own.size()));
+        if (repo.possiblyPinned().size() > MAX_PINS && random.nextBoolean()) {
+            // the reference check reads at most 256 manifests of a repository: stay far below
+            deleteManifest(repo);
+            return;
+        }
         int roll = random.nextInt(100);
         if (roll < 16) {
             pushBlob(repo, pool.pick(random), random.nextInt(8) == 0);
