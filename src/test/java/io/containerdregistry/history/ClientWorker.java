@@ -193,6 +193,9 @@ final class ClientWorker implements Runnable {
         int chunks = 1 + random.nextInt(4);
         int chunkSize = Math.max(256, (bytes.length + chunks - 1) / chunks);
         int patchLimit = random.nextBoolean() ? Math.max(0, bytes.length - chunkSize) : bytes.length;
+        if (patchLimit == 1) {
+            patchLimit = 0; // a session holding one byte says "Range: 0-0", as one holding none does
+        }
         long offset = 0;
         int requests = 0;
         while (offset < patchLimit) {
@@ -263,7 +266,7 @@ final class ClientWorker implements Runnable {
      */
     private Long patchLie(RepositoryModel repo, Session session, byte[] bytes, long offset) {
         int n = (int) Math.min(Math.min(32 * 1024, bytes.length - offset), 1 + random.nextInt(16 * 1024));
-        n = Math.max(n, 2);
+        n = Math.max(n, 4);
         if (offset + n > bytes.length) {
             return offset;
         }
@@ -279,7 +282,7 @@ final class ClientWorker implements Runnable {
             kind = "lie.patch.content-length";
         } else if (how == 1) {
             headers.put("Content-Range", offset + "-" + (offset + n - 1));
-            body = Arrays.copyOfRange(bytes, (int) offset, (int) offset + Math.max(1, n / 2));
+            body = Arrays.copyOfRange(bytes, (int) offset, (int) offset + n / 2);
             kind = "lie.patch.body-short";
         } else {
             headers.put("Content-Range", offset + "-" + (offset + n - 1));
@@ -307,7 +310,9 @@ final class ClientWorker implements Runnable {
             Exchange status = calls.get("blob.session.status", session.location);
             if (status.is(204)) {
                 verdicts.pass(UPLOAD_SESSIONS);
-                return stored(status.header("range"));
+                long stored = stored(status.header("range"));
+                session.written |= stored > 0;
+                return stored;
             }
             if (status.is(404)) {
                 sessionUnknown(session, status);
@@ -706,7 +711,7 @@ final class ClientWorker implements Runnable {
         if (actual != null) {
             bytes = actual.bytes();
         } else {
-            bytes = new byte[1 + random.nextInt(8192)];
+            bytes = new byte[2 + random.nextInt(8192)];
             random.nextBytes(bytes);
         }
         String claimed;
