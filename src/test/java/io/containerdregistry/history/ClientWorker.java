@@ -3,14 +3,10 @@ package io.containerdregistry.history;
 import static io.containerdregistry.history.Verdicts.Invariant.BLOB_DURABILITY;
 import static io.containerdregistry.history.Verdicts.Invariant.INTEGRITY;
 import static io.containerdregistry.history.Verdicts.Invariant.ISOLATION;
-import static io.containerdregistry.history.Verdicts.Invariant.LIES_REFUSED;
 import static io.containerdregistry.history.Verdicts.Invariant.MANIFEST_DURABILITY;
 import static io.containerdregistry.history.Verdicts.Invariant.TRUTH_ACCEPTED;
-import static io.containerdregistry.history.Verdicts.Invariant.UPLOAD_SESSIONS;
 
-import io.containerdregistry.oci.Digest;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +17,8 @@ import java.util.Random;
  * duration, writing only to its own repositories ({@code h/c<n>/r<m>}) and reading anyone's, and keeps their
  * {@link RepositoryModel}s in step with every outcome. Blob pushes (monolithic, chunked, with a final chunk in the
  * {@code PUT}), mounts, manifest, index and artifact pushes by tag and by digest, tag moves, deletes of tags,
- * manifests and blobs, lies, and reads that check the model ({@link Verifier}).
+ * manifests and blobs, lies ({@link Liar}), and reads that check the model ({@link Verifier}). Uploads in sessions
+ * go through the {@link Uploader}.
  */
 final class ClientWorker implements Runnable {
     private static final String[] TAGS = {"t0", "t1", "t2", "t3"};
@@ -31,8 +28,6 @@ final class ClientWorker implements Runnable {
     private static final long RECENT_ENOUGH_FOR_MANIFEST = 8_000;
     /** Digest pins a repository keeps at most, about (more make deletes of pinned manifests likelier). */
     private static final int MAX_PINS = 24;
-    /** Sessions are not used this close to their expiry. */
-    private static final long SESSION_MARGIN = 4_000;
 
     private final String name;
     private final Random random;
@@ -42,10 +37,10 @@ final class ClientWorker implements Runnable {
     private final Calls calls;
     private final Verifier verifier;
     private final Verdicts verdicts;
-    private final Downtime downtime;
     private final Journal journal;
+    private final Uploader uploader;
+    private final Liar liar;
     private final long deadline;
-    private final long expirationMillis;
     private int notes;
     private volatile Throwable crash;
 
@@ -59,10 +54,10 @@ final class ClientWorker implements Runnable {
         this.calls = calls;
         this.verifier = verifier;
         this.verdicts = verdicts;
-        this.downtime = downtime;
         this.journal = calls.journal();
         this.deadline = deadline;
-        this.expirationMillis = expirationMillis;
+        this.uploader = new Uploader(name, random, calls, verdicts, downtime, expirationMillis);
+        this.liar = new Liar(name, random, calls, uploader, verifier, verdicts, pool);
     }
 
     List<RepositoryModel> repositories() {
@@ -136,7 +131,7 @@ final class ClientWorker implements Runnable {
         boolean chunked = blob.size() > 64 && (patchLie || random.nextInt(10) < 4);
         String kind = chunked ? (patchLie ? "blob.push.chunked-with-lie" : "blob.push.chunked") : "blob.push.monolithic";
         Exchange last = chunked
-                ? upload(repo, blob.bytes(), blob.digest(), patchLie)
+                ? uploader.upload(repo, blob.bytes(), blob.digest(), patchLie)
                 : calls.send("blob.monolithic", "POST", "/v2/" + repo.name() + "/blobs/uploads/?digest="
                         + blob.digest(), OCTETS, blob.bytes(), false);
         if (last == null) {
@@ -162,190 +157,6 @@ final class ClientWorker implements Runnable {
         } else if (exchange.outcome() == Outcome.FAILURE && exchange.is(400)) {
             verdicts.violation(TRUTH_ACCEPTED, name, "an honest upload of " + blob + " was refused", exchange);
         }
-    }
-
-    /** An upload session: where it is, when it was opened, whether bytes certainly reached it. */
-    private static final class Session {
-        final String location;
-        final long started;
-        boolean written;
-
-        Session(String location, long started) {
-            this.location = location;
-            this.started = started;
-        }
-    }
-
-    /**
-     * Uploads {@code bytes} claiming {@code digest} in a session: {@code PATCH} chunks with {@code Content-Range}
-     * (one of them a lie when {@code patchLie}), the last part sometimes in the {@code PUT}. After an unknown
-     * outcome or a 416 it asks the session where it stands and resumes there. Returns the final {@code PUT}'s
-     * exchange, or null when the upload was given up before it (no effect).
-     */
-    private Exchange upload(RepositoryModel repo, byte[] bytes, String digest, boolean patchLie) {
-        Exchange opened = calls.send("blob.session.start", "POST", "/v2/" + repo.name() + "/blobs/uploads/",
-                Map.of(), null, false);
-        if (!opened.is(202) || opened.header("location") == null) {
-            unexpectedFailure(opened, "opening an upload session");
-            return null;
-        }
-        Session session = new Session(opened.header("location"), opened.start());
-        int chunks = 1 + random.nextInt(4);
-        int chunkSize = Math.max(256, (bytes.length + chunks - 1) / chunks);
-        int patchLimit = random.nextBoolean() ? Math.max(0, bytes.length - chunkSize) : bytes.length;
-        if (patchLimit == 1) {
-            patchLimit = 0; // a session holding one byte says "Range: 0-0", as one holding none does
-        }
-        long offset = 0;
-        int requests = 0;
-        while (offset < patchLimit) {
-            if (++requests > chunks + 8 || tooOld(session)) {
-                return null;
-            }
-            if (patchLie) {
-                patchLie = false;
-                Long stored = patchLie(repo, session, bytes, offset);
-                if (stored == null) {
-                    return null;
-                }
-                offset = stored;
-                continue;
-            }
-            int n = (int) Math.min(chunkSize, patchLimit - offset);
-            Exchange patch = calls.send("blob.session.patch", "PATCH", session.location,
-                    Map.of("Content-Type", "application/octet-stream",
-                            "Content-Range", offset + "-" + (offset + n - 1)),
-                    Arrays.copyOfRange(bytes, (int) offset, (int) offset + n), false);
-            if (patch.is(202)) {
-                verdicts.pass(UPLOAD_SESSIONS);
-                session.written = true;
-                long stored = stored(patch.header("range"));
-                offset = stored == offset + n ? stored : resyncOr(session, -1);
-            } else if (patch.is(404)) {
-                sessionUnknown(session, patch);
-                return null;
-            } else {
-                offset = resyncOr(session, -1);
-            }
-            if (offset < 0) {
-                return null;
-            }
-        }
-        for (int attempt = 0; attempt < 2 && !tooOld(session); attempt++) {
-            byte[] rest = Arrays.copyOfRange(bytes, (int) offset, bytes.length);
-            Map<String, String> headers = new LinkedHashMap<>(OCTETS);
-            if (rest.length > 0 && random.nextBoolean()) {
-                headers.put("Content-Range", offset + "-" + (bytes.length - 1));
-            }
-            String separator = session.location.contains("?") ? "&" : "?";
-            Exchange put = calls.send("blob.session.put", "PUT", session.location + separator + "digest=" + digest,
-                    headers, rest, false);
-            if (put.is(404) && put.code().equals("BLOB_UPLOAD_UNKNOWN")) {
-                sessionUnknown(session, put);
-            }
-            if (!put.is(416)) {
-                return put;
-            }
-            offset = resyncOr(session, -1);
-            if (offset < 0) {
-                return null;
-            }
-        }
-        return null;
-    }
-
-    private boolean tooOld(Session session) {
-        return System.currentTimeMillis() > session.started + expirationMillis - SESSION_MARGIN;
-    }
-
-    /**
-     * A {@code PATCH} whose {@code Content-Range} disagrees with its body: a {@code Content-Length} other than the
-     * range's length, or a chunked body shorter or longer than the range. The registry must refuse it with 400
-     * {@code SIZE_INVALID}; the upload then resumes where the session says it stands. Returns that offset, or null
-     * when the session is lost or unreachable.
-     */
-    private Long patchLie(RepositoryModel repo, Session session, byte[] bytes, long offset) {
-        int n = (int) Math.min(Math.min(32 * 1024, bytes.length - offset), 1 + random.nextInt(16 * 1024));
-        n = Math.max(n, 4);
-        if (offset + n > bytes.length) {
-            return offset;
-        }
-        int how = random.nextInt(3);
-        Map<String, String> headers = new LinkedHashMap<>(Map.of("Content-Type", "application/octet-stream"));
-        byte[] body;
-        boolean chunked = how > 0;
-        String kind;
-        if (how == 0) {
-            int claimed = n + (random.nextBoolean() ? 1 + random.nextInt(64) : -Math.min(n - 1, 1 + random.nextInt(64)));
-            headers.put("Content-Range", offset + "-" + (offset + claimed - 1));
-            body = Arrays.copyOfRange(bytes, (int) offset, (int) offset + n);
-            kind = "lie.patch.content-length";
-        } else if (how == 1) {
-            headers.put("Content-Range", offset + "-" + (offset + n - 1));
-            body = Arrays.copyOfRange(bytes, (int) offset, (int) offset + n / 2);
-            kind = "lie.patch.body-short";
-        } else {
-            headers.put("Content-Range", offset + "-" + (offset + n - 1));
-            int extra = 1 + random.nextInt(512);
-            body = new byte[n + extra];
-            int real = (int) Math.min(body.length, bytes.length - offset);
-            System.arraycopy(bytes, (int) offset, body, 0, real);
-            kind = "lie.patch.body-long";
-        }
-        Exchange lie = calls.send(kind, "PATCH", session.location, headers, body, chunked);
-        if (lie.is(404) && lie.code().equals("BLOB_UPLOAD_UNKNOWN")) {
-            sessionUnknown(session, lie);
-            journal.operation(kind, lie.outcome());
-            return null;
-        }
-        judgeLie(lie, kind, "SIZE_INVALID");
-        journal.operation(kind, lie.outcome());
-        long stored = resyncOr(session, -1);
-        return stored < 0 ? null : stored;
-    }
-
-    /** Asks the session where it stands (waiting out an outage); its offset, or {@code lost} when it is gone. */
-    private long resyncOr(Session session, long lost) {
-        for (int attempt = 0; attempt < 40 && !tooOld(session); attempt++) {
-            Exchange status = calls.get("blob.session.status", session.location);
-            if (status.is(204)) {
-                verdicts.pass(UPLOAD_SESSIONS);
-                long stored = stored(status.header("range"));
-                session.written |= stored > 0;
-                return stored;
-            }
-            if (status.is(404)) {
-                sessionUnknown(session, status);
-                return lost;
-            }
-            if (status.outcome() == Outcome.FAILURE) {
-                unexpectedFailure(status, "asking an upload session's status");
-                return lost;
-            }
-            Calls.pause(500);
-        }
-        return lost;
-    }
-
-    /** The offset a {@code Range: 0-<last>} header says the session holds ("0-0" is read as nothing yet). */
-    private static long stored(String range) {
-        if (range == null || !range.startsWith("0-")) {
-            return -1;
-        }
-        long last = Long.parseLong(range.substring(2).trim());
-        return last == 0 ? 0 : last + 1;
-    }
-
-    /**
-     * The registry says a session is unknown. It may be: when it expired, or when no bytes certainly reached it and
-     * the registry was replaced since it was opened (it lived only in the old process's memory).
-     */
-    private void sessionUnknown(Session session, Exchange exchange) {
-        boolean expired = exchange.start() >= session.started + expirationMillis - 3_000;
-        boolean forgotten = !session.written && downtime.registryReplacedBetween(session.started, exchange.end());
-        verdicts.check(UPLOAD_SESSIONS, expired || forgotten, name, "upload session opened at +"
-                + journal.since(session.started) + " ms" + (session.written ? " and written to" : "")
-                + " is unknown " + (exchange.start() - session.started) + " ms later", exchange);
     }
 
     private void mount(RepositoryModel repo) {
@@ -377,12 +188,7 @@ final class ClientWorker implements Runnable {
             String location = mount.header("location");
             if (random.nextBoolean()) {
                 // the spec's fallback: upload the blob into the session the mount opened, in the PUT
-                Session session = new Session(location, mount.start());
-                Exchange put = calls.send("blob.session.put", "PUT", location + (location.contains("?") ? "&" : "?")
-                        + "digest=" + blob.digest(), OCTETS, blob.bytes(), false);
-                if (put.is(404) && put.code().equals("BLOB_UPLOAD_UNKNOWN")) {
-                    sessionUnknown(session, put);
-                }
+                Exchange put = uploader.finish(location, mount.start(), blob.bytes(), blob.digest());
                 blobAnswer(repo, blob, put);
                 journal.operation("blob.push.after-mount", put.outcome());
             } else {
@@ -391,7 +197,7 @@ final class ClientWorker implements Runnable {
             }
         } else {
             repo.blobWritten(blob.digest(), mount);
-            unexpectedFailure(mount, "a mount");
+            journal.unexpected(name, mount, "a mount");
         }
     }
 
@@ -449,13 +255,18 @@ final class ClientWorker implements Runnable {
         return layers;
     }
 
-    /** Pushes a new image manifest by tag (or by digest when {@code tag} is null); returns it when answered 201. */
-    private ManifestDoc pushImage(RepositoryModel repo, String tag) {
-        List<BlobPool.Blob> layers = layers(1 + random.nextInt(3));
+    private BlobPool.Blob config(List<BlobPool.Blob> layers) {
         BlobPool.Blob config = pool.small(random);
         while (layers.contains(config)) {
             config = pool.small(random);
         }
+        return config;
+    }
+
+    /** Pushes a new image manifest by tag (or by digest when {@code tag} is null); returns it when answered 201. */
+    private ManifestDoc pushImage(RepositoryModel repo, String tag) {
+        List<BlobPool.Blob> layers = layers(1 + random.nextInt(3));
+        BlobPool.Blob config = config(layers);
         ManifestDoc doc = ManifestDoc.image(config, layers, "v" + random.nextInt(3));
         List<BlobPool.Blob> blobs = new ArrayList<>(List.of(config));
         blobs.addAll(layers);
@@ -575,7 +386,7 @@ final class ClientWorker implements Runnable {
         } else if (put.is(400)) {
             verdicts.violation(TRUTH_ACCEPTED, name, "an honest push of " + doc + " was refused", put);
         } else {
-            unexpectedFailure(put, "a manifest push");
+            journal.unexpected(name, put, "a manifest push");
         }
         return false;
     }
@@ -691,112 +502,19 @@ final class ClientWorker implements Runnable {
     private void lie(RepositoryModel repo) {
         int how = random.nextInt(4);
         if (how == 0) {
-            lieMonolithic(repo);
+            liar.wrongDigestMonolithic(repo);
         } else if (how == 1) {
-            lieChunked(repo);
+            liar.wrongDigestChunked(repo);
         } else if (how == 2) {
-            lieManifestSize(repo);
+            List<BlobPool.Blob> layers = layers(1 + random.nextInt(2));
+            BlobPool.Blob config = config(layers);
+            List<BlobPool.Blob> blobs = new ArrayList<>(List.of(config));
+            blobs.addAll(layers);
+            if (ensureBlobs(repo, blobs)) {
+                liar.wrongSizeManifest(repo, config, layers);
+            }
         } else {
             pushBlob(repo, pool.pick(random), true);
-        }
-    }
-
-    /** Bytes to lie with and a digest that is not theirs: often another pool blob's, held by some repository. */
-    private record Lie(byte[] bytes, BlobPool.Blob actual, String claimed) {
-    }
-
-    private Lie lieContent() {
-        BlobPool.Blob actual = random.nextBoolean() ? pool.small(random) : null;
-        byte[] bytes;
-        if (actual != null) {
-            bytes = actual.bytes();
-        } else {
-            bytes = new byte[2 + random.nextInt(8192)];
-            random.nextBytes(bytes);
-        }
-        String claimed;
-        if (random.nextInt(4) > 0) {
-            BlobPool.Blob other = pool.pick(random);
-            while (actual != null && other.equals(actual)) {
-                other = pool.pick(random);
-            }
-            claimed = other.digest();
-        } else {
-            byte[] never = new byte[64];
-            random.nextBytes(never);
-            claimed = Digest.sha256Of(never).toString();
-        }
-        return new Lie(bytes, actual, claimed);
-    }
-
-    private void lieMonolithic(RepositoryModel repo) {
-        Lie lie = lieContent();
-        Exchange push = calls.send("lie.digest.monolithic", "POST", "/v2/" + repo.name()
-                + "/blobs/uploads/?digest=" + lie.claimed(), OCTETS, lie.bytes(), false);
-        journal.operation("lie.digest.monolithic", push.outcome());
-        judgeLie(push, "a monolithic push claiming " + lie.claimed(), "DIGEST_INVALID");
-        probeAfterLie(repo, lie);
-    }
-
-    private void lieChunked(RepositoryModel repo) {
-        Lie lie = lieContent();
-        Exchange put = upload(repo, lie.bytes(), lie.claimed(), false);
-        journal.operation("lie.digest.chunked", put == null ? Outcome.FAILURE : put.outcome());
-        if (put != null && !(put.is(404) && put.code().equals("BLOB_UPLOAD_UNKNOWN"))) {
-            judgeLie(put, "a chunked push claiming " + lie.claimed(), "DIGEST_INVALID");
-        }
-        probeAfterLie(repo, lie);
-    }
-
-    /** After a refused lie neither the claimed digest nor the bytes' own may have become readable. */
-    private void probeAfterLie(RepositoryModel repo, Lie lie) {
-        verifier.isolation(calls, repo, lie.claimed(), false, false, "after a lying push of it");
-        if (lie.actual() != null) {
-            verifier.isolation(calls, repo, lie.actual().digest(), false, random.nextBoolean(),
-                    "after a lying push of its bytes");
-        }
-    }
-
-    private void lieManifestSize(RepositoryModel repo) {
-        List<BlobPool.Blob> layers = layers(1 + random.nextInt(2));
-        BlobPool.Blob config = pool.small(random);
-        while (layers.contains(config)) {
-            config = pool.small(random);
-        }
-        List<BlobPool.Blob> blobs = new ArrayList<>(List.of(config));
-        blobs.addAll(layers);
-        if (!ensureBlobs(repo, blobs)) {
-            return;
-        }
-        long now = System.currentTimeMillis();
-        boolean allReadable = blobs.stream().allMatch(b -> repo.blobExpectation(b.digest(), now) != null);
-        ManifestDoc lying = ManifestDoc.image(config, layers, "lie", random.nextInt(layers.size()));
-        String reference = random.nextBoolean() ? "lie" : lying.digest();
-        Exchange put = calls.send("lie.manifest.size", "PUT", "/v2/" + repo.name() + "/manifests/" + reference,
-                Map.of("Content-Type", lying.mediaType()), lying.bytes(), false);
-        journal.operation("lie.manifest.size", put.outcome());
-        if (allReadable) {
-            judgeLie(put, "a manifest with a wrong layer size", "MANIFEST_INVALID");
-        } else if (!(put.is(404) && put.code().equals("MANIFEST_BLOB_UNKNOWN"))) {
-            judgeLie(put, "a manifest with a wrong layer size", "MANIFEST_INVALID");
-        }
-        verifier.isolation(calls, repo, lying.digest(), true, false, "a refused lying manifest");
-    }
-
-    /** A lie must be answered 400 with the documented code; an unknown outcome says nothing. */
-    private void judgeLie(Exchange exchange, String what, String code) {
-        if (exchange.unknown()) {
-            verdicts.inconclusive(LIES_REFUSED);
-            return;
-        }
-        verdicts.check(LIES_REFUSED, exchange.is(400) && exchange.code().equals(code), name,
-                what + " must be refused with 400 " + code, exchange);
-    }
-
-    /** A 4xx that no model state explains; journaled, not a violation by itself. */
-    private void unexpectedFailure(Exchange exchange, String what) {
-        if (exchange.outcome() == Outcome.FAILURE) {
-            journal.note(name, "unexpected " + exchange.status() + " " + exchange.code() + " for " + what);
         }
     }
 

@@ -35,6 +35,9 @@ final class HistoryRun {
                 Journal journal = new Journal(dir.resolve("journal.log"), System.currentTimeMillis())) {
             journal.note("run", "seed " + seed + ", registry on port " + system.port() + ", containerd "
                     + system.socket());
+            // a run stopped from outside (Ctrl-C) takes its processes with it
+            Thread cleanup = new Thread(system::close, "history-cleanup");
+            Runtime.getRuntime().addShutdownHook(cleanup);
             Verdicts verdicts = new Verdicts(journal.origin());
             Downtime downtime = new Downtime(GRACE_MILLIS);
             Wire wire = new Wire(system.port(), WIRE_TIMEOUT_MILLIS);
@@ -100,6 +103,7 @@ final class HistoryRun {
             checker.check(new Calls(wire, journal, "chk"));
             checker.serverErrors(journal, downtime);
             long ended = System.currentTimeMillis();
+            Runtime.getRuntime().removeShutdownHook(cleanup);
             journal.note("run", "done: " + verdicts.violations().size() + " violations");
             return new HistoryReport(seed, dir, journal.origin() - began, workloadEnded - journal.origin(),
                     ended - workloadEnded, journal.operations(), journal.requests(), journal.total(),

@@ -64,6 +64,13 @@ final class Journal implements AutoCloseable {
         operations.computeIfAbsent(kind, k -> new EnumMap<>(Outcome.class)).merge(outcome, 1, Integer::sum);
     }
 
+    /** A 4xx that no model state explains: journaled, not a violation by itself. */
+    void unexpected(String client, Exchange exchange, String what) {
+        if (exchange.outcome() == Outcome.FAILURE) {
+            note(client, "unexpected " + exchange.status() + " " + exchange.code() + " for " + what);
+        }
+    }
+
     /** A line that is not a request: chaos events, violations, notes. */
     synchronized void note(String who, String text) {
         write(String.format("%8d %8s %-4s %s", since(System.currentTimeMillis()), "", who, text));

@@ -80,6 +80,16 @@ final class Verdicts {
         return ok;
     }
 
+    /** A lie must be answered 400 with the documented code; an unknown outcome says nothing. */
+    void refused(Exchange exchange, String client, String what, String code) {
+        if (exchange.unknown()) {
+            inconclusive(Invariant.LIES_REFUSED);
+            return;
+        }
+        check(Invariant.LIES_REFUSED, exchange.is(400) && exchange.code().equals(code), client,
+                what + " must be refused with 400 " + code, exchange);
+    }
+
     synchronized List<Violation> violations() {
         return List.copyOf(violations);
     }
