@@ -35,12 +35,14 @@ final class Calls {
         Wire.Reply reply = null;
         String error = null;
         boolean lingering = false;
+        boolean timedOut = false;
         boolean refused = false;
         try {
             reply = wire.send(method, target, headers, body, chunked);
         } catch (Wire.Timeout e) {
             error = e.toString();
             lingering = true;
+            timedOut = true;
         } catch (ConnectException e) {
             error = e.toString();
             refused = true;
@@ -53,7 +55,8 @@ final class Calls {
             // containerd's deadline passed: the call may still complete inside containerd after the answer
             lingering = reply.text().toLowerCase(Locale.ROOT).contains("deadline");
         }
-        Exchange exchange = new Exchange(client, kind, method, target, start, end, reply, error, outcome, lingering);
+        Exchange exchange = new Exchange(client, kind, method, target, start, end, reply, error, outcome, lingering,
+                timedOut);
         journal.record(exchange);
         if (refused) {
             pause(250);

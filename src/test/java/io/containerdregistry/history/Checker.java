@@ -1,5 +1,6 @@
 package io.containerdregistry.history;
 
+import static io.containerdregistry.history.Verdicts.Invariant.ANSWERED;
 import static io.containerdregistry.history.Verdicts.Invariant.NO_UNEXPLAINED_5XX;
 
 import java.util.ArrayList;
@@ -11,7 +12,8 @@ import java.util.function.BooleanSupplier;
  * The check after the run, with chaos stopped and both processes up: every repository's model is held against the
  * registry. First the blobs whose 201 still obliges the registry (they expire while the check runs), then every
  * certain tag, every stored manifest by digest, every blob they reference, the referrers of stored artifacts, the
- * tag listing, and isolation probes; finally every 5xx of the run against the {@link Downtime} windows. A read
+ * tag listing, and isolation probes; finally every 5xx of the run against the {@link Downtime} windows, and every
+ * request left unanswered. A read
  * without an answer is tried again a few times.
  */
 final class Checker {
@@ -84,6 +86,16 @@ final class Checker {
                     : "a " + exchange.status() + " answer", exchange);
         }
         verdicts.passMany(NO_UNEXPLAINED_5XX, journal.answered() - answered);
+    }
+
+    /** Every request was answered (or its connection closed) before the client's timeout. */
+    void silences(Journal journal, long timeoutMillis) {
+        List<Exchange> silences = journal.silences();
+        for (Exchange exchange : silences) {
+            verdicts.violation(ANSWERED, exchange.client(), "no answer and no closed connection within "
+                    + timeoutMillis + " ms", exchange);
+        }
+        verdicts.passMany(ANSWERED, journal.total() - silences.size());
     }
 
     private static void retry(BooleanSupplier check) {

@@ -140,6 +140,9 @@ final class ClientWorker implements Runnable {
         }
         blobAnswer(repo, blob, last);
         journal.operation(kind, last.outcome());
+        if (!chunked && Exchange.vanished(last)) {
+            journal.operation("blob.push.vanished", last.outcome());
+        }
         return last.success();
     }
 
@@ -402,6 +405,9 @@ final class ClientWorker implements Runnable {
         String certain = repo.certainTag(tag).orElse(RepositoryModel.ABSENT);
         Exchange delete = calls.delete("manifest.delete.tag", "/v2/" + repo.name() + "/manifests/" + tag);
         repo.tagDeleted(tag, delete);
+        if (delete.is(404)) {
+            repo.tagAbsent(tag);
+        }
         journal.operation("manifest.delete.tag", delete.outcome());
         if (!certain.equals(RepositoryModel.ABSENT) && !delete.unknown()) {
             verdicts.check(MANIFEST_DURABILITY, delete.success(), name, "deleting tag " + tag + " of " + repo.name()
@@ -420,6 +426,9 @@ final class ClientWorker implements Runnable {
         String why = repo.manifestExpectation(digest);
         Exchange delete = calls.delete("manifest.delete.digest", "/v2/" + repo.name() + "/manifests/" + digest);
         repo.manifestDeleted(digest, delete);
+        if (delete.is(404)) {
+            repo.manifestUnpinned(digest);
+        }
         journal.operation("manifest.delete.digest", delete.outcome());
         if (why != null && !delete.unknown()) {
             verdicts.check(MANIFEST_DURABILITY, delete.success(), name, "deleting " + digest + " from "

@@ -102,6 +102,7 @@ final class HistoryRun {
             Checker checker = new Checker(verdicts, verifier, holdings, pool, seed * 31 + 2000);
             checker.check(new Calls(wire, journal, "chk"));
             checker.serverErrors(journal, downtime);
+            checker.silences(journal, WIRE_TIMEOUT_MILLIS);
             long ended = System.currentTimeMillis();
             Runtime.getRuntime().removeShutdownHook(cleanup);
             journal.note("run", "done: " + verdicts.violations().size() + " violations");

@@ -15,8 +15,8 @@ import java.util.TreeMap;
 /**
  * Every request of a run in the order the answers arrived, with its timestamps and outcome, written to
  * {@code journal.log} as it happens (times are milliseconds since the run began), plus the counts of requests and of
- * operations (a chunked push is one operation of several requests) by kind and outcome, chaos events, and the
- * answers with a 5xx status for the checker.
+ * operations (a chunked push is one operation of several requests) by kind and outcome, chaos events, and for the
+ * checker the answers with a 5xx status and the requests that were never answered.
  */
 final class Journal implements AutoCloseable {
     private final long origin;
@@ -24,6 +24,7 @@ final class Journal implements AutoCloseable {
     private final Map<String, EnumMap<Outcome, Integer>> requests = new TreeMap<>();
     private final Map<String, EnumMap<Outcome, Integer>> operations = new TreeMap<>();
     private final List<Exchange> serverErrors = new ArrayList<>();
+    private final List<Exchange> silences = new ArrayList<>();
     private long total;
     private long answered;
 
@@ -54,6 +55,9 @@ final class Journal implements AutoCloseable {
         requests.computeIfAbsent(exchange.kind(), k -> new EnumMap<>(Outcome.class)).merge(exchange.outcome(), 1, Integer::sum);
         if (exchange.status() >= 500) {
             serverErrors.add(exchange);
+        }
+        if (exchange.timedOut()) {
+            silences.add(exchange);
         }
         write(String.format("%8d %8d %-4s %-24s %s -> %s%s", since(exchange.start()), since(exchange.end()),
                 exchange.client(), exchange.kind(), exchange.request(), exchange.answer().replace('\n', ' '),
@@ -100,6 +104,11 @@ final class Journal implements AutoCloseable {
     /** Requests that got an answer (any status). */
     synchronized long answered() {
         return answered;
+    }
+
+    /** Requests that got neither an answer nor a closed connection within the client's timeout. */
+    synchronized List<Exchange> silences() {
+        return List.copyOf(silences);
     }
 
     synchronized List<Exchange> serverErrors() {

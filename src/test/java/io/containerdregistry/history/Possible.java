@@ -59,6 +59,17 @@ final class Possible<T> {
         }
     }
 
+    /**
+     * The registry showed the value (a definite answer, such as a 404 for a delete): it is certain from now on,
+     * unless a request that may still land haunts it.
+     */
+    void observe(T value) {
+        if (!haunted) {
+            values.clear();
+        }
+        values.add(value);
+    }
+
     Optional<T> certain() {
         return !haunted && values.size() == 1 ? Optional.of(values.iterator().next()) : Optional.empty();
     }

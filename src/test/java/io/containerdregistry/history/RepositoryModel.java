@@ -129,6 +129,22 @@ final class RepositoryModel {
         tags.values().forEach(tag -> tag.replace(digest, ABSENT, exchange));
     }
 
+    /** A tag delete was answered 404: no such record, whatever earlier unknown outcomes left possible. */
+    void tagAbsent(String tag) {
+        tags.computeIfAbsent(tag, t -> new Possible<>(ABSENT)).observe(ABSENT);
+    }
+
+    /**
+     * A manifest delete by digest was answered 404: the manifest is not readable here, so no pin of it exists. (Tags
+     * are left as they are: a wrong 404 would otherwise make a tag look certain.)
+     */
+    void manifestUnpinned(String digest) {
+        Possible<Boolean> pin = pins.get(digest);
+        if (pin != null) {
+            pin.observe(false);
+        }
+    }
+
     Optional<String> certainTag(String tag) {
         Possible<String> possible = tags.get(tag);
         return possible == null ? Optional.of(ABSENT) : possible.certain();

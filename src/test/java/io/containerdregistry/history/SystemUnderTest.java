@@ -85,6 +85,11 @@ final class SystemUnderTest implements AutoCloseable {
         }
     }
 
+    /** The process id of the current registry incarnation (for thread dumps). */
+    synchronized long registryPid() {
+        return registry.process().pid();
+    }
+
     synchronized boolean registryAlive() {
         return registry != null && registry.process().isAlive();
     }

@@ -213,6 +213,11 @@ final class Uploader {
      * the registry was replaced since it was opened (it lived only in the old process's memory).
      */
     private void sessionUnknown(Session session, Exchange exchange) {
+        if (Exchange.vanished(exchange)) {
+            // not a lost session: the content went (another repository's delete) while this upload completed
+            calls.journal().operation("blob.push.vanished", exchange.outcome());
+            return;
+        }
         boolean expired = exchange.start() >= session.started + expirationMillis - 3_000;
         boolean forgotten = !session.written && downtime.registryReplacedBetween(session.started, exchange.end());
         verdicts.check(UPLOAD_SESSIONS, expired || forgotten, client, "upload session opened at +"

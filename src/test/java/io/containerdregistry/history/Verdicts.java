@@ -17,6 +17,7 @@ final class Verdicts {
         INTEGRITY("whatever is served as a digest is exactly that digest's content"),
         ISOLATION("a digest a repository never pushed, mounted or referenced reads as unknown through it"),
         NO_UNEXPLAINED_5XX("no 5xx except 503 while containerd or the registry is down (plus grace)"),
+        ANSWERED("every request is answered, or its connection closed, within the client's timeout"),
         REFERRERS("an artifact with a subject, still stored, is listed by the referrers API"),
         LIES_REFUSED("a lying push gets its documented 4xx, never 201"),
         TRUTH_ACCEPTED("an honest push is never refused as a lie"),
