@@ -125,7 +125,7 @@ final class HistoryRun {
         Random next = new Random(first);
         seeds.add(first);
         while (seeds.size() < count) {
-            seeds.add(next.nextLong());
+            seeds.add(next.nextLong() & Long.MAX_VALUE);
         }
         return seeds;
     }

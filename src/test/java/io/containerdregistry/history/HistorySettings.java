@@ -19,7 +19,7 @@ record HistorySettings(long seed, int seeds, Duration workload, int clients, int
                 ? Duration.ofMillis((long) (Double.parseDouble(minutes) * 60_000))
                 : Duration.ofSeconds(Long.parseLong(System.getProperty("history.seconds", "75")));
         return new HistorySettings(
-                seed.isBlank() ? new SecureRandom().nextLong() : Long.parseLong(seed.trim()),
+                seed.isBlank() ? new SecureRandom().nextLong() & Long.MAX_VALUE : Long.parseLong(seed.trim()),
                 Integer.parseInt(System.getProperty("history.seeds", "1").trim()),
                 workload,
                 Integer.parseInt(System.getProperty("history.clients", "6").trim()),
