@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
  * manifests and blobs, lie (wrong digests, wrong sizes, {@code Content-Range} that disagrees with the body), and read
  * back what the model says must be there, while containerd is garbage-collected, restarted and killed and the
  * registry killed and restarted. Every request's outcome goes into the model, unknown outcomes as both possibilities;
- * afterwards the {@link Checker} holds the registry to the README's promises ({@link Verdicts.Invariant}).
+ * afterwards the {@link Checker} holds the registry to the promises of {@code docs/guarantees.md}
+ * ({@link Verdicts.Invariant}).
  *
  * <p>Short run (CI, about 90 s): {@code ./mvnw verify -Dit.test=HistoryIT}. Long run:
  * {@code -Dhistory.minutes=20 -Dhistory.seeds=3}. Reproduce a seed: {@code -Dhistory.seed=<seed>}. Each history

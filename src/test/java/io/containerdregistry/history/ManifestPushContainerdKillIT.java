@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Regression test for a violation {@link HistoryIT} found (seed 2): a manifest {@code PUT} that containerd's death
- * interrupts was answered {@code 500 UNKNOWN} with a {@code CompositeException} of two 503s, where the README promises
- * {@code 503} ("nothing a client sends is ever answered with a 500"). Four clients push new manifests (each with a new
- * config blob) while containerd is killed (SIGKILL) and started again every two seconds, for
+ * interrupts was answered {@code 500 UNKNOWN} with a {@code CompositeException} of two 503s, where
+ * {@code docs/guarantees.md} promises {@code 503} ("nothing a client sends is ever answered with a 500"). Four
+ * clients push new manifests (each with a new config blob) while containerd is killed (SIGKILL) and started again every two seconds, for
  * {@code history.repro.seconds} (default 30).
  */
 class ManifestPushContainerdKillIT {

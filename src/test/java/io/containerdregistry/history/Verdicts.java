@@ -10,7 +10,7 @@ import java.util.Map;
  * 503), and every violation in full. Thread-safe.
  */
 final class Verdicts {
-    /** The product's promises (README), as checked against the model. */
+    /** The product's promises (docs/guarantees.md), as checked against the model. */
     enum Invariant {
         BLOB_DURABILITY("a blob answered 201, or referenced by a stored manifest, reads back"),
         MANIFEST_DURABILITY("a certain tag, a digest pin and what they reference resolve, byte-exact"),
