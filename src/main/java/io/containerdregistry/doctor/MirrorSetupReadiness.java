@@ -30,7 +30,7 @@ class MirrorSetupReadiness implements HealthCheck {
             return response.withData("mirror", "not checked yet").build();
         }
         Verdict verdict = report.verdict().get();
-        response.withData("mirror", verdict.mirrorUsed() ? "used" : "not used")
+        response.withData("mirror", verdict.mirrorUse().label())
                 .withData("problems", verdict.problems().size())
                 .withData("checkedAt", report.checkedAt().orElseThrow().toString());
         for (Finding finding : verdict.findings()) {

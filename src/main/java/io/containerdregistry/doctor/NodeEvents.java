@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
@@ -20,6 +21,7 @@ class NodeEvents {
     static final String REASON_USED = "ContainerdMirrorUsed";
     static final String REASON_NOT_USED = "ContainerdMirrorNotUsed";
     static final String REASON_PROBLEM = "ContainerdMirrorSetupProblem";
+    static final String REASON_UNVERIFIED = "ContainerdMirrorUnverified";
     private static final Logger LOG = Logger.getLogger(NodeEvents.class);
     private static final int MAX_MESSAGE = 1024;
 
@@ -42,7 +44,8 @@ class NodeEvents {
         String node = config.nodeName().get();
         try {
             KubernetesClient client = kubernetes.get();
-            String namespace = config.namespace().orElseGet(client::getNamespace);
+            String namespace = config.namespace().or(() -> Optional.ofNullable(client.getNamespace()))
+                    .orElse("default");
             client.v1().events().inNamespace(namespace).resource(event(node, verdict)).create();
         } catch (KubernetesClientException e) {
             LOG.warnf("could not post the containerd mirror setup Event on node %s: %s", node, e.getMessage());
@@ -52,8 +55,11 @@ class NodeEvents {
     private static Event event(String node, Verdict verdict) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         String message = verdict.summary();
-        String reason = verdict.problems().isEmpty() ? REASON_USED
-                : verdict.mirrorUsed() ? REASON_PROBLEM : REASON_NOT_USED;
+        String reason = switch (verdict.mirrorUse()) {
+            case NOT_USED -> REASON_NOT_USED;
+            case USED -> verdict.problems().isEmpty() ? REASON_USED : REASON_PROBLEM;
+            case UNKNOWN -> verdict.problems().isEmpty() ? REASON_UNVERIFIED : REASON_PROBLEM;
+        };
         return new EventBuilder()
                 .withNewMetadata()
                 .withName(node + "." + Long.toHexString(System.currentTimeMillis()) + "." + COMPONENT)

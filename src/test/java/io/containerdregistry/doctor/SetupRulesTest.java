@@ -1,7 +1,6 @@
 package io.containerdregistry.doctor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -46,7 +45,7 @@ class SetupRulesTest {
                 CONTENT, CRI), READABLE);
 
         assertEquals(List.of(), verdict.problems());
-        assertTrue(verdict.mirrorUsed());
+        assertEquals(Verdict.MirrorUse.USED, verdict.mirrorUse());
         assertEquals(Check.values().length, verdict.findings().size());
         assertTrue(verdict.summary().startsWith("containerd will use this mirror: "), verdict.summary());
     }
@@ -63,7 +62,7 @@ class SetupRulesTest {
     void emptyConfigPathMeansTheMirrorIsNotUsedAndNamesTheFix() {
         Verdict verdict = RULES.judge(view("1.6.20", Optional.of(criConfig("", false)), CONTENT, CRI), READABLE);
 
-        assertFalse(verdict.mirrorUsed());
+        assertEquals(Verdict.MirrorUse.NOT_USED, verdict.mirrorUse());
         assertEquals(List.of(Check.CONFIG_PATH), verdict.problems().stream().map(Finding::check).toList());
         assertEquals("containerd will not use this mirror: CRI registry config_path is empty, so hosts.toml files are "
                 + "not read; fix: set [plugins.\"io.containerd.grpc.v1.cri\".registry] config_path = "
@@ -85,7 +84,7 @@ class SetupRulesTest {
         Verdict verdict = RULES.judge(view("1.6.20", Optional.of(criConfig("/etc/containerd/certs.d", true)), CONTENT, CRI),
                 READABLE);
 
-        assertTrue(verdict.mirrorUsed());
+        assertEquals(Verdict.MirrorUse.USED, verdict.mirrorUse());
         Finding layers = finding(verdict, Check.UNPACKED_LAYERS);
         assertTrue(layers.isProblem());
         assertEquals(Optional.of("set [plugins.\"io.containerd.grpc.v1.cri\".containerd] discard_unpacked_layers = false "
@@ -96,7 +95,7 @@ class SetupRulesTest {
     void withoutTheCriPluginKubeletDoesNotUseThisContainerd() {
         Verdict verdict = RULES.judge(view("1.6.20", Optional.empty(), CONTENT), READABLE);
 
-        assertFalse(verdict.mirrorUsed());
+        assertEquals(Verdict.MirrorUse.NOT_USED, verdict.mirrorUse());
         assertEquals("no CRI plugin: kubelet does not use this containerd", finding(verdict, Check.CRI).message());
         assertEquals(Finding.Status.UNKNOWN, finding(verdict, Check.CONFIG_PATH).status());
         assertEquals(Finding.Status.UNKNOWN, finding(verdict, Check.UNPACKED_LAYERS).status());
@@ -117,7 +116,7 @@ class SetupRulesTest {
                 CONTENT, CRI), READABLE);
 
         assertTrue(finding(verdict, Check.VERSION).isProblem());
-        assertFalse(verdict.mirrorUsed());
+        assertEquals(Verdict.MirrorUse.NOT_USED, verdict.mirrorUse());
     }
 
     @Test
@@ -127,6 +126,9 @@ class SetupRulesTest {
         assertEquals(Finding.Status.UNKNOWN, finding(verdict, Check.CONFIG_PATH).status());
         assertEquals(Finding.Status.UNKNOWN, finding(verdict, Check.UNPACKED_LAYERS).status());
         assertEquals(List.of(), verdict.problems());
+        assertEquals(Verdict.MirrorUse.UNKNOWN, verdict.mirrorUse());
+        assertTrue(verdict.summary().startsWith("containerd may use this mirror (not everything could be checked): "),
+                verdict.summary());
     }
 
     @Test
@@ -137,7 +139,7 @@ class SetupRulesTest {
         Verdict verdict = RULES.judge(view("1.7.11-k3s2", Optional.of(criConfig("/etc/containerd/certs.d", false)),
                 CONTENT, CRI), unmounted);
 
-        assertTrue(verdict.mirrorUsed());
+        assertEquals(Verdict.MirrorUse.USED, verdict.mirrorUse());
         Finding dir = finding(verdict, Check.CONTENT_DIR);
         assertTrue(dir.isProblem());
         assertTrue(dir.fix().orElseThrow().startsWith(
