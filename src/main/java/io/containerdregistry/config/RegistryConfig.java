@@ -64,9 +64,11 @@ public interface RegistryConfig {
         /**
          * containerd's content directory ({@code <root>/io.containerd.content.v1.content}), when it is mounted here:
          * blobs are then sent from their files with zero-copy {@code sendfile} after a lookup in the namespace; without
-         * it (or when a file is missing) they stream through containerd's {@code Read}. Defaults to the private
-         * containerd's directory when one was started, else {@code /var/lib/containerd/io.containerd.content.v1.content}
-         * if it exists.
+         * it (or when a file is missing) they stream through containerd's {@code Read}. When unset: the private
+         * containerd's directory when one was started, else the {@code root} containerd's content plugin exports (asked
+         * through the introspection service at start and at each containerd doctor check); until containerd has
+         * answered, {@code /var/lib/containerd/io.containerd.content.v1.content} if it exists. Set it only when the
+         * directory is mounted at another path than containerd's own.
          */
         Optional<String> contentDir();
 

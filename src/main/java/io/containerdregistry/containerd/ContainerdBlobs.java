@@ -21,14 +21,14 @@ class ContainerdBlobs implements BlobStore {
     private final Readers readers;
     private final LeaseManager leases;
     private final Holds holds;
-    private final Optional<Path> blobDir;
+    private final ContentDirectory contentDirectory;
 
-    ContainerdBlobs(Stubs stubs, Readers readers, LeaseManager leases, Holds holds, ContainerdSocket socket) {
+    ContainerdBlobs(Stubs stubs, Readers readers, LeaseManager leases, Holds holds, ContentDirectory contentDirectory) {
         this.stubs = stubs;
         this.readers = readers;
         this.leases = leases;
         this.holds = holds;
-        this.blobDir = socket.contentDir().map(dir -> dir.resolve("blobs").resolve("sha256"));
+        this.contentDirectory = contentDirectory;
     }
 
     @Override
@@ -55,7 +55,7 @@ class ContainerdBlobs implements BlobStore {
 
     @Override
     public Optional<Path> file(Digest stored) {
-        return blobDir.map(dir -> dir.resolve(stored.encoded())).filter(Files::isReadable);
+        return contentDirectory.blobDir().map(dir -> dir.resolve(stored.encoded())).filter(Files::isReadable);
     }
 
     @Override

@@ -17,7 +17,6 @@ import java.util.Optional;
  */
 @ApplicationScoped
 public class ContainerdSocket {
-    private static final Path STANDARD_CONTENT_DIR = Path.of("/var/lib/containerd/io.containerd.content.v1.content");
     private final RegistryConfig.Containerd config;
     private LocalContainerd local;
     private Path path;
@@ -33,16 +32,10 @@ public class ContainerdSocket {
         return path;
     }
 
-    /** The content directory of containerd: configured, the private containerd's, or the standard one if present. */
-    public synchronized Optional<Path> contentDir() {
+    /** The private containerd's content directory, when the registry started one. */
+    synchronized Optional<Path> privateContentDir() {
         path();
-        if (config.contentDir().isPresent()) {
-            return config.contentDir().map(Path::of);
-        }
-        if (local != null) {
-            return Optional.of(local.contentDir());
-        }
-        return Optional.of(STANDARD_CONTENT_DIR).filter(Files::isDirectory);
+        return Optional.ofNullable(local).map(LocalContainerd::contentDir);
     }
 
     private Path resolve() {

@@ -22,23 +22,41 @@ public final class LocalContainerd implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(LocalContainerd.class);
     private static final int MAX_SOCKET_PATH = 100;
     /** Plugins a registry never needs; leaving them out makes start-up fast and quiet. */
+    private static final String CRI = "io.containerd.grpc.v1.cri";
     private static final List<String> DISABLED_PLUGINS = List.of(
-            "io.containerd.grpc.v1.cri", "io.containerd.internal.v1.opt", "io.containerd.snapshotter.v1.btrfs",
+            CRI, "io.containerd.internal.v1.opt", "io.containerd.snapshotter.v1.btrfs",
             "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper",
             "io.containerd.snapshotter.v1.aufs", "io.containerd.tracing.processor.v1.otlp",
             "io.containerd.internal.v1.tracing");
 
     private final Path dir;
     private final Path socket;
+    private final Optional<CriPlugin> cri;
     private Process process;
 
-    private LocalContainerd(Path dir, Path socket) {
+    /**
+     * The CRI plugin's settings when it is to run (it is disabled otherwise). It starts without CNI (its network
+     * directories, under the containerd directory, stay empty): enough to answer {@code Status} and pull images.
+     *
+     * @param configPath            the registry {@code config_path} (hosts.toml directories); empty leaves it unset
+     * @param discardUnpackedLayers the {@code discard_unpacked_layers} setting
+     */
+    public record CriPlugin(Optional<String> configPath, boolean discardUnpackedLayers) {
+    }
+
+    private LocalContainerd(Path dir, Path socket, Optional<CriPlugin> cri) {
         this.dir = dir;
         this.socket = socket;
+        this.cri = cri;
     }
 
     /** Starts containerd with its files under {@code dir} and waits until its socket answers connections. */
     public static LocalContainerd start(Path dir) throws IOException {
+        return start(dir, Optional.empty());
+    }
+
+    /** Starts containerd as {@link #start(Path)} does, with the CRI plugin running when {@code cri} is given. */
+    public static LocalContainerd start(Path dir, Optional<CriPlugin> cri) throws IOException {
         Path absolute = dir.toAbsolutePath().normalize();
         Files.createDirectories(absolute);
         Path socket = absolute.resolve("containerd.sock");
@@ -46,13 +64,18 @@ public final class LocalContainerd implements AutoCloseable {
             socket = Path.of("/tmp", "cdreg-" + Integer.toHexString(absolute.toString().hashCode()), "containerd.sock");
             Files.createDirectories(socket.getParent());
         }
-        LocalContainerd containerd = new LocalContainerd(absolute, socket);
+        LocalContainerd containerd = new LocalContainerd(absolute, socket, cri);
         containerd.launch();
         return containerd;
     }
 
     /** Starts containerd on an empty root and state under {@code dir} (what was there before is removed). */
     public static LocalContainerd startFresh(Path dir) throws IOException {
+        return startFresh(dir, Optional.empty());
+    }
+
+    /** As {@link #startFresh(Path)}, with the CRI plugin running when {@code cri} is given. */
+    public static LocalContainerd startFresh(Path dir, Optional<CriPlugin> cri) throws IOException {
         Path absolute = dir.toAbsolutePath().normalize();
         if (Files.exists(absolute)) {
             try (var paths = Files.walk(absolute)) {
@@ -61,7 +84,7 @@ public final class LocalContainerd implements AutoCloseable {
                 }
             }
         }
-        return start(absolute);
+        return start(absolute, cri);
     }
 
     /** The containerd binary on PATH, or a clear error naming the package to install. */
@@ -136,13 +159,24 @@ public final class LocalContainerd implements AutoCloseable {
         toml.append("version = 2\n");
         toml.append("root = ").append(quote(root().toString())).append('\n');
         toml.append("state = ").append(quote(dir.resolve("state").toString())).append('\n');
+        List<String> disabled = DISABLED_PLUGINS.stream().filter(p -> cri.isEmpty() || !p.equals(CRI)).toList();
         toml.append("disabled_plugins = [");
-        for (int i = 0; i < DISABLED_PLUGINS.size(); i++) {
-            toml.append(i == 0 ? "" : ", ").append(quote(DISABLED_PLUGINS.get(i)));
+        for (int i = 0; i < disabled.size(); i++) {
+            toml.append(i == 0 ? "" : ", ").append(quote(disabled.get(i)));
         }
         toml.append("]\n\n[grpc]\n  address = ").append(quote(socket.toString())).append('\n');
         toml.append("\n[ttrpc]\n  address = ").append(quote(socket + ".ttrpc")).append('\n');
         toml.append("\n[debug]\n  level = \"warn\"\n");
+        cri.ifPresent(plugin -> {
+            String table = "\n[plugins.\"" + CRI + "\"";
+            toml.append(table).append("]\n  disable_tcp_service = true\n");
+            toml.append(table).append(".containerd]\n  discard_unpacked_layers = ")
+                    .append(plugin.discardUnpackedLayers()).append('\n');
+            toml.append(table).append(".cni]\n  bin_dir = ").append(quote(dir.resolve("cni/bin").toString()))
+                    .append("\n  conf_dir = ").append(quote(dir.resolve("cni/net.d").toString())).append('\n');
+            plugin.configPath().ifPresent(path -> toml.append(table).append(".registry]\n  config_path = ")
+                    .append(quote(path)).append('\n'));
+        });
         return toml.toString();
     }
 

@@ -2,7 +2,9 @@ package io.containerdregistry.containerd;
 
 import io.containerdregistry.config.RegistryConfig;
 import io.containerdregistry.containerd.api.content.ContentGrpc;
+import io.containerdregistry.containerd.api.cri.RuntimeServiceGrpc;
 import io.containerdregistry.containerd.api.images.ImagesGrpc;
+import io.containerdregistry.containerd.api.introspection.IntrospectionGrpc;
 import io.containerdregistry.containerd.api.leases.LeasesGrpc;
 import io.containerdregistry.containerd.api.version.VersionGrpc;
 import io.grpc.Metadata;
@@ -46,6 +48,15 @@ class Stubs {
 
     VersionGrpc.VersionStub version(Duration deadline) {
         return VersionGrpc.newStub(channel.get()).withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    IntrospectionGrpc.IntrospectionStub introspection(Duration deadline) {
+        return IntrospectionGrpc.newStub(channel.get()).withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The CRI plugin's runtime service (kubelet's API), served on containerd's own socket when the plugin runs. */
+    RuntimeServiceGrpc.RuntimeServiceStub criRuntime(Duration deadline) {
+        return RuntimeServiceGrpc.newStub(channel.get()).withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** The stub with the {@code containerd-lease} header, so what it writes belongs to that lease. */

@@ -194,6 +194,30 @@ class GeneratedManifestsIT {
     }
 
     @Test
+    void theContainerdDoctorKnowsTheHostsDirectoryAndMayPostEventsOnItsNode() {
+        Container init = pod.getInitContainers().get(0);
+        String command = String.join(" ", init.getCommand()) + " " + String.join(" ", init.getArgs());
+        assertTrue(command.contains("--config-dir " + env("HOSTS_CONFIG_DIR") + " "), command);
+        assertEquals("true", env("NODE_EVENTS"));
+        EnvVar nodeName = container.getEnv().stream().filter(e -> e.getName().equals("NODE_NAME")).findFirst()
+                .orElseThrow();
+        assertEquals("spec.nodeName", nodeName.getValueFrom().getFieldRef().getFieldPath());
+
+        GenericKubernetesResource role = resources.stream().filter(r -> r.getKind().equals("Role"))
+                .filter(r -> r.getMetadata().getName().equals("node-events"))
+                .map(GenericKubernetesResource.class::cast).findFirst().orElseThrow(() -> new AssertionError(kinds()));
+        JsonNode rule = JSON.valueToTree(role.getAdditionalProperties().get("rules")).get(0);
+        assertEquals("[\"\"]", rule.get("apiGroups").toString(), "the core API group, where v1 Events are");
+        assertEquals("[\"events\"]", rule.get("resources").toString());
+        assertTrue(rule.get("verbs").toString().contains("\"create\""), rule.toString());
+        GenericKubernetesResource binding = resources.stream().filter(r -> r.getKind().equals("RoleBinding"))
+                .filter(r -> r.getMetadata().getName().equals("node-events"))
+                .map(GenericKubernetesResource.class::cast).findFirst().orElseThrow(() -> new AssertionError(kinds()));
+        JsonNode subject = JSON.valueToTree(binding.getAdditionalProperties().get("subjects")).get(0);
+        assertEquals(pod.getServiceAccountName(), subject.get("name").asText());
+    }
+
+    @Test
     void runsOnAReadOnlyRootFilesystemWithAWritableTmp() {
         assertEquals(Boolean.TRUE, container.getSecurityContext().getReadOnlyRootFilesystem());
         assertEquals(Boolean.FALSE, container.getSecurityContext().getAllowPrivilegeEscalation());

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 
 /** The packaged registry ({@code java -jar target/quarkus-app/quarkus-run.jar}) as a separate process. */
 public final class PackagedRegistry implements AutoCloseable {
+    private static final String CONTENT_DIR = "REGISTRY_CONTAINERD_CONTENT_DIR";
     private final Process process;
     private final int port;
     private final Path log;
@@ -27,7 +28,12 @@ public final class PackagedRegistry implements AutoCloseable {
         this.log = log;
     }
 
-    /** Starts the jar named by the {@code registry.jar} system property with the given heap and environment. */
+    /**
+     * Starts the jar named by the {@code registry.jar} system property with the given heap and environment. Unless
+     * the environment names a content directory ({@code REGISTRY_CONTAINERD_CONTENT_DIR}), the registry is given one
+     * that is not mounted, so blob reads stream through containerd's {@code Read}: the path these tests were written
+     * for (left alone, the registry would take the directory containerd's content plugin names and send files).
+     */
     public static PackagedRegistry start(Path workDir, String xmx, Map<String, String> env) throws IOException {
         return start(workDir, xmx, env, freePort());
     }
@@ -43,6 +49,7 @@ public final class PackagedRegistry implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
+        builder.environment().put(CONTENT_DIR, workDir.resolve("content-dir-not-mounted").toAbsolutePath().toString());
         builder.environment().putAll(env);
         builder.environment().put("LISTEN_ADDRESS", "127.0.0.1:" + port);
         PackagedRegistry registry = new PackagedRegistry(builder.start(), port, log);
