@@ -39,8 +39,8 @@ record ContainerdPaths(String overlay, String socket, String contentDir, String 
 
     /**
      * The DaemonSet with this distribution's paths: each hostPath volume points at them and is mounted at the same
-     * path in the pod, {@code CONTAINERD_ADDRESS} names the socket, the init container's {@code --config-dir} the
-     * hosts directory, and a content directory other than containerd's default is named to the registry (which looks
+     * path in the pod, {@code CONTAINERD_ADDRESS} names the socket, the init container's {@code --config-dir} and the
+     * registry's {@code HOSTS_CONFIG_DIR} (the containerd doctor's) the hosts directory, and a content directory other than containerd's default is named to the registry (which looks
      * only there by itself). Nothing else differs.
      */
     ObjectNode applyTo(JsonNode daemonSet) {
@@ -51,6 +51,7 @@ record ContainerdPaths(String overlay, String socket, String contentDir, String 
         moveVolume(pod, "containerd-certs", hostsDir);
         ObjectNode registry = named(pod.withArray("containers"), REGISTRY_CONTAINER);
         named(registry.withArray("env"), "CONTAINERD_ADDRESS").put("value", socket);
+        named(registry.withArray("env"), "HOSTS_CONFIG_DIR").put("value", hostsDir);
         if (!contentDir.equals(CONTAINERD.contentDir())) {
             registry.withArray("env").addObject().put("name", CONTENT_DIR_VARIABLE).put("value", contentDir);
         }
