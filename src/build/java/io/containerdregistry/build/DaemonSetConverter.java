@@ -42,6 +42,7 @@ import java.util.Set;
  * </ul>
  * Then {@link ManifestFinisher} adds what the generator leaves out (labels on every object, init containers' security
  * context and resources), and a JSON array of resources becomes a {@code List}. Running it again changes nothing.
+ * Last, {@link ContainerImages} checks that every container runs the one image the build made, and says which.
  */
 public final class DaemonSetConverter {
     static final String DEPLOYMENT = "Deployment";
@@ -69,11 +70,30 @@ public final class DaemonSetConverter {
         if (args.length == 0) {
             throw new IllegalArgumentException("usage: DaemonSetConverter <kubernetes.yml|kubernetes.json>...");
         }
+        List<JsonNode> resources = new ArrayList<>();
         for (String arg : args) {
             Path file = Path.of(arg);
             int converted = convertFile(file);
             System.out.printf("[daemonset] %s: %d Deployment(s) turned into DaemonSet(s)%n", file, converted);
+            resources.addAll(read(file));
         }
+        String image = ContainerImages.single(resources);
+        System.out.printf("[daemonset] image: %s%n", image);
+        ContainerImages.snapshotWarning(image).ifPresent(System.err::println);
+    }
+
+    /** The resources of a manifest file (YAML documents, or the JSON document). */
+    static List<JsonNode> read(Path file) throws IOException {
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        return isJson(file) ? List.of(JSON.readTree(text)) : yamlDocuments(text);
+    }
+
+    private static List<JsonNode> yamlDocuments(String yaml) throws IOException {
+        List<JsonNode> documents = new ArrayList<>();
+        try (var parser = YAML.createParser(yaml)) {
+            YAML.readValues(parser, JsonNode.class).forEachRemaining(documents::add);
+        }
+        return documents;
     }
 
     /** Rewrites one manifest file in place; answers how many Deployments it converted. */
@@ -95,10 +115,7 @@ public final class DaemonSetConverter {
 
     /** Converts a multi-document YAML stream; every document keeps its place. */
     static Result convertYaml(String yaml) throws IOException {
-        List<JsonNode> documents = new ArrayList<>();
-        try (var parser = YAML.createParser(yaml)) {
-            YAML.readValues(parser, JsonNode.class).forEachRemaining(documents::add);
-        }
+        List<JsonNode> documents = yamlDocuments(yaml);
         int converted = 0;
         for (JsonNode document : documents) {
             converted += convertResource(document);

@@ -29,13 +29,16 @@ public class ContainerdChannel {
     private final ContainerdSocket socket;
     private final String namespace;
     private final ClientInterceptor timings;
+    private final ClientInterceptor reachability;
     private EpollEventLoopGroup group;
     private ManagedChannel channel;
 
-    ContainerdChannel(ContainerdSocket socket, RegistryConfig config, RpcRecorder rpcs) {
+    ContainerdChannel(ContainerdSocket socket, RegistryConfig config, RpcRecorder rpcs,
+            ContainerdReachability reachability) {
         this.socket = socket;
         this.namespace = config.containerd().namespace();
         this.timings = RpcTimings.interceptor(rpcs);
+        this.reachability = reachability.interceptor();
     }
 
     public synchronized ManagedChannel get() {
@@ -55,7 +58,7 @@ public class ContainerdChannel {
                     // a fixed receive window per stream (no growth by bandwidth probing): what containerd may send a
                     // read stream ahead of the client's pace stays this small, whatever the number of streams
                     .flowControlWindow(READ_WINDOW)
-                    .intercept(MetadataUtils.newAttachHeadersInterceptor(headers), timings)
+                    .intercept(MetadataUtils.newAttachHeadersInterceptor(headers), timings, reachability)
                     .build();
         }
         return channel;

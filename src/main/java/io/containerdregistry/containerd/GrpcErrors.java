@@ -26,18 +26,57 @@ final class GrpcErrors {
         }
         Status status = Status.fromThrowable(t);
         String description = status.getDescription() == null ? status.getCode().name() : status.getDescription();
-        if (lostConnection(status)) {
-            return new RegistryException(ErrorCode.UNAVAILABLE, 503, "containerd unavailable: " + description, t);
+        if (unreachable(status)) {
+            return unavailable("containerd is unreachable: " + unreachableReason(status), t);
         }
         return switch (status.getCode()) {
             case NOT_FOUND -> notFound.exception(description);
-            case UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED ->
-                    new RegistryException(ErrorCode.UNAVAILABLE, 503, "containerd unavailable: " + description, t);
-            case RESOURCE_EXHAUSTED ->
-                    new RegistryException(ErrorCode.UNAVAILABLE, 503, "containerd out of resources: " + description, t);
+            case UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED -> unavailable("containerd unavailable: " + description, t);
+            case RESOURCE_EXHAUSTED -> unavailable("containerd out of resources: " + description, t);
             default -> new RegistryException(ErrorCode.UNKNOWN, 500,
                     "containerd " + status.getCode() + ": " + description, t);
         };
+    }
+
+    /** containerd is away for now: the client may try again (the failure is logged once, by its reachability). */
+    private static RegistryException unavailable(String detail, Throwable t) {
+        return new RegistryException(ErrorCode.UNAVAILABLE, 503, detail, t).withHeader("Retry-After", "1");
+    }
+
+    /**
+     * The call did not reach containerd: nothing listens on the socket (the client's own {@code UNAVAILABLE}, which
+     * carries the connection's error as its cause), or the connection broke under the call (containerd stopped or
+     * restarted). containerd's own {@code UNAVAILABLE} answers (a locked ingest) come without a cause.
+     */
+    static boolean unreachable(Status status) {
+        return status.getCode() == Status.Code.UNAVAILABLE && status.getCause() != null || lostConnection(status);
+    }
+
+    /**
+     * The status can only have come from containerd itself, so it is there. The codes the client makes up on its own
+     * (a transport failure, a deadline, a cancel, a lost connection) say nothing about that.
+     */
+    static boolean answered(Status status) {
+        return switch (status.getCode()) {
+            case UNAVAILABLE, UNKNOWN, DEADLINE_EXCEEDED, CANCELLED -> false;
+            default -> true;
+        };
+    }
+
+    /**
+     * Why containerd could not be reached, from the connection's own error ({@code connect(..) failed: Connection
+     * refused}) rather than gRPC's {@code io exception}; a missing socket comes as a bare FileNotFoundException.
+     */
+    static String unreachableReason(Status status) {
+        for (Throwable cause = status.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.io.FileNotFoundException) {
+                return "the socket does not exist";
+            }
+            if (cause.getMessage() != null) {
+                return cause.getMessage();
+            }
+        }
+        return status.getDescription() == null ? status.getCode().name() : status.getDescription();
     }
 
     /** The connection to containerd broke under a call (containerd stopped or restarted): not a containerd answer. */

@@ -29,6 +29,16 @@ class GrpcErrorsTest {
     }
 
     @Test
+    void aMissingSocketIsACleanRetryable503ThatSaysSo() {
+        RegistryException e = GrpcErrors.map(Status.UNAVAILABLE.withDescription("io exception")
+                .withCause(new java.io.FileNotFoundException()).asRuntimeException(), ErrorCode.MANIFEST_UNKNOWN);
+        assertEquals(503, e.status());
+        assertEquals(ErrorCode.UNAVAILABLE, e.code());
+        assertEquals("containerd is unreachable: the socket does not exist", e.detail());
+        assertEquals("1", e.headers().get("Retry-After"));
+    }
+
+    @Test
     void aCommitThatDoesNotMatchIsDigestInvalid() {
         RegistryException e = GrpcErrors.mapCommit(Status.FAILED_PRECONDITION
                 .withDescription("unexpected commit digest").asRuntimeException());

@@ -267,10 +267,22 @@ class GeneratedManifestsIT {
         assertTrue("http".equals(target) || Integer.valueOf(port).equals(http.getTargetPort().getIntVal()));
     }
 
+    /**
+     * Both containers run {@code <registry>/<group>/<name>:<tag>} from {@code quarkus.container-image.*}: by default
+     * {@code ghcr.io/containerd-registry/containerd-registry:<project version>}, or what {@code -D} set at package time
+     * (failsafe hands the same {@code -D} to this test).
+     */
     @Test
-    void namesTheProjectsImage() {
-        assertTrue(container.getImage().startsWith("containerd-registry:"), container.getImage());
+    void runsTheConfiguredImageReference() {
+        String expected = part("registry", "ghcr.io") + "/" + part("group", "containerd-registry") + "/"
+                + part("name", "containerd-registry") + ":" + part("tag", System.getProperty("project.version"));
+        assertEquals(expected, container.getImage());
+        assertEquals(expected, pod.getInitContainers().get(0).getImage(), "the init container runs the same image");
         assertEquals("IfNotPresent", container.getImagePullPolicy());
+    }
+
+    private static String part(String name, String otherwise) {
+        return System.getProperty("quarkus.container-image." + name, otherwise);
     }
 
     private static HasMetadata toModel(JsonNode node) {

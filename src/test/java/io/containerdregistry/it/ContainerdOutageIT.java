@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * containerd dies and comes back under a running registry: readiness goes DOWN with the reason within seconds,
  * liveness stays UP, and once containerd answers again on the same socket readiness is UP and pushes work, without
- * restarting the registry.
+ * restarting the registry. The log says it twice, a WARN when containerd goes and an INFO when it is back, with no
+ * stack trace.
  */
 class ContainerdOutageIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -62,6 +63,12 @@ class ContainerdOutageIT {
             assertEquals(200, pulled.statusCode());
             assertEquals(new String(blob, StandardCharsets.UTF_8), pulled.body());
             assertTrue(registry.process().isAlive(), "the registry was never restarted");
+            String log = registry.log();
+            assertEquals(1, log.lines().filter(line -> line.contains(" WARN ")
+                    && line.contains("containerd at " + containerd.socket() + " is unreachable")).count(), log);
+            assertEquals(1, log.lines().filter(line -> line.contains(" INFO ")
+                    && line.contains("containerd at " + containerd.socket() + " is reachable again")).count(), log);
+            assertTrue(log.lines().noneMatch(line -> line.startsWith("\tat ")), "a stack trace in the log:\n" + log);
             System.out.printf("containerd outage: readiness DOWN %.2f s after the kill, UP %.2f s after the restart%n",
                     secondsToDown, secondsToUp);
         }

@@ -41,6 +41,20 @@ public final class PackagedRegistry implements AutoCloseable {
     /** As above, listening on a port chosen beforehand (so that others can be told about it first). */
     public static PackagedRegistry start(Path workDir, String xmx, Map<String, String> env, int port)
             throws IOException {
+        PackagedRegistry registry = launch(workDir, xmx, env, port);
+        registry.awaitStatus("/readyz", Duration.ofSeconds(30));
+        return registry;
+    }
+
+    /** Starts the jar and waits only until it is alive (liveness UP), not until containerd answers. */
+    public static PackagedRegistry startAlive(Path workDir, String xmx, Map<String, String> env) throws IOException {
+        PackagedRegistry registry = launch(workDir, xmx, env, freePort());
+        registry.awaitStatus("/q/health/live", Duration.ofSeconds(30));
+        return registry;
+    }
+
+    private static PackagedRegistry launch(Path workDir, String xmx, Map<String, String> env, int port)
+            throws IOException {
         String jar = System.getProperty("registry.jar", "target/quarkus-app/quarkus-run.jar");
         Files.createDirectories(workDir);
         Path log = workDir.resolve("registry.log");
@@ -52,9 +66,7 @@ public final class PackagedRegistry implements AutoCloseable {
         builder.environment().put(CONTENT_DIR, workDir.resolve("content-dir-not-mounted").toAbsolutePath().toString());
         builder.environment().putAll(env);
         builder.environment().put("LISTEN_ADDRESS", "127.0.0.1:" + port);
-        PackagedRegistry registry = new PackagedRegistry(builder.start(), port, log);
-        registry.awaitReady(Duration.ofSeconds(30));
-        return registry;
+        return new PackagedRegistry(builder.start(), port, log);
     }
 
     public URI uri(String path) {
@@ -73,7 +85,8 @@ public final class PackagedRegistry implements AutoCloseable {
         return Files.readString(log);
     }
 
-    private void awaitReady(Duration timeout) throws IOException {
+    /** Waits until {@code path} answers 200. */
+    private void awaitStatus(String path, Duration timeout) throws IOException {
         HttpClient client = HttpClient.newHttpClient();
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
@@ -81,7 +94,7 @@ public final class PackagedRegistry implements AutoCloseable {
                 throw new IllegalStateException("registry exited:\n" + log());
             }
             try {
-                HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri("/readyz")).build(),
+                HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri(path)).build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() == 200) {
                     return;
@@ -94,7 +107,7 @@ public final class PackagedRegistry implements AutoCloseable {
             }
             sleep(100);
         }
-        throw new IllegalStateException("registry not ready within " + timeout + ":\n" + log());
+        throw new IllegalStateException(path + " not 200 within " + timeout + ":\n" + log());
     }
 
     @Override
