@@ -49,7 +49,7 @@ class MissingContainerdIT {
             String log = registry.log();
             List<String> lines = besideTheAccessLog(log);
             assertEquals(besideTheAccessLog, lines.size(), "25 more rounds of requests added log lines:\n" + log);
-            List<String> warnings = lines.stream().filter(line -> line.contains("is unreachable")).toList();
+            List<String> warnings = lines.stream().filter(line -> line.contains("containerd at ") && line.contains("is unreachable")).toList();
             assertEquals(List.of("containerd at " + socket + " is unreachable: the socket does not exist;"
                     + " answering 503 until it is back"), warnings.stream()
                     .map(line -> line.substring(line.indexOf("containerd at "))).toList(), log);
