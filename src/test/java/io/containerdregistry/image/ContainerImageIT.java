@@ -133,7 +133,7 @@ class ContainerImageIT {
     }
 
     @Test
-    void theImageHoldsNoTimeOfItsBuildSoTheSameInputsMakeTheSameDigests() throws Exception {
+    void theImageHoldsNoTimeOfItsBuildInItsConfigOrFileTimes() throws Exception {
         UnpackedImage amd64 = UnpackedImage.unpack(pushed(), "amd64", fresh(work.resolve("unpacked-times")));
         assertEquals("1970-01-01T00:00:00Z", amd64.config().path("created").asText());
         amd64.config().path("history").forEach(step ->
