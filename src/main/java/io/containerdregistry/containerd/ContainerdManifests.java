@@ -158,7 +158,8 @@ class ContainerdManifests implements ManifestStore {
                                             .onFailure().recoverWithNull()
                                     : Uni.createFrom().voidItem()))
                     .call(() -> grantAll(repository, required.values()))
-                    .call(() -> pointAll(List.copyOf(names), content)));
+                    .call(() -> pointAll(List.copyOf(names), content))
+                    .invoke(() -> readers.recordsChanged(repository)));
         }).invoke(tags::invalidate).replaceWith(content.withoutBytes());
     }
 

@@ -92,6 +92,11 @@ class Readers {
                 : Uni.createFrom().voidItem());
     }
 
+    /** The repository's image records changed: reads the labels do not grant are checked afresh. */
+    void recordsChanged(Repository repository) {
+        referenceCheck.recordsChanged(repository);
+    }
+
     /** Whether the content's labels list the repository. */
     boolean lists(Repository repository, Info info) {
         return SourceLabels.lists(info.getLabelsMap(), source(repository));

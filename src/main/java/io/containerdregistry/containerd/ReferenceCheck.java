@@ -33,8 +33,10 @@ import org.jboss.logging.Logger;
  * <li>at most {@value #LANES} checks run at once, the rest wait their turn; when more than {@value #MAX_WAITING}
  * wait, a new one is answered "not referenced" at once;</li>
  * <li>checks of the same content through the same repository at the same time share one scan;</li>
- * <li>a "not referenced" answer is remembered for {@value #DENIAL_MILLIS} ms (a manifest push that references the
- * content lists the repository on it directly, so the label answers first).</li>
+ * <li>a "not referenced" answer is remembered for {@value #DENIAL_MILLIS} ms, until a manifest is pushed into the
+ * repository: a push lists the repository on what it references, but a blob delete may take that listing off again
+ * while the pushed manifest still references the content, and then only this check can grant the read. A check that
+ * overlapped any push is not remembered.</li>
  * </ul>
  */
 @ApplicationScoped
@@ -54,6 +56,7 @@ class ReferenceCheck {
     private final AtomicInteger waiting = new AtomicInteger();
     private final ConcurrentHashMap<String, CompletableFuture<Boolean>> running = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Long> denied = new ConcurrentHashMap<>();
+    private final AtomicLong recordChanges = new AtomicLong();
 
     ReferenceCheck(Stubs stubs, ManifestBytes manifests) {
         this.stubs = stubs;
@@ -82,12 +85,13 @@ class ReferenceCheck {
             mine.complete(false);
             return Uni.createFrom().item(false);
         }
+        long changes = recordChanges.get();
         String lane = "lane-" + Math.floorMod(turn.getAndIncrement(), LANES);
         lanes.run(lane, () -> {
             waiting.decrementAndGet();
             return check(repository, wanted);
         }).subscribe().with(found -> {
-            if (!found) {
+            if (!found && recordChanges.get() == changes) {
                 remember(key);
             }
             running.remove(key, mine);
@@ -97,6 +101,17 @@ class ReferenceCheck {
             mine.completeExceptionally(failure);
         });
         return Uni.createFrom().completionStage(mine);
+    }
+
+    /**
+     * The repository's image records changed (a manifest was pushed into it): what this check remembered or is still
+     * working out about the repository may be wrong now, so later checks scan afresh.
+     */
+    void recordsChanged(Repository repository) {
+        recordChanges.incrementAndGet();
+        String prefix = repository.name() + "|";
+        denied.keySet().removeIf(key -> key.startsWith(prefix));
+        running.keySet().removeIf(key -> key.startsWith(prefix));
     }
 
     private void remember(String key) {

@@ -167,7 +167,7 @@ class ContainerImageIT {
 
             PodInContainerd pod = PodInContainerd.read(build.kubernetesManifest(),
                     Map.of(SOCKET, node.socket(), CONTENT, node.contentDir(), CERTS, certs),
-                    Map.of("metadata.namespace", "containerd-registry"),
+                    Map.of("metadata.namespace", "containerd-registry", "spec.nodeName", "node-1"),
                     Map.of("QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL", "http://127.0.0.1:" + apiServer.getPort() + "/"),
                     work.resolve("volumes"));
             // ids of this run only, and runc's state under the node's directory: nothing shared with other containerds
