@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.containerdregistry.containerd.LocalContainerd;
+import io.containerdregistry.containerd.api.cri.Image;
+import io.containerdregistry.containerd.api.cri.PullImageResponse;
+import io.containerdregistry.testing.CriImages;
 import io.containerdregistry.testing.Ctr;
 import io.containerdregistry.testing.OciLayout;
 import io.containerdregistry.testing.PackagedRegistry;
@@ -40,7 +43,8 @@ import org.junit.jupiter.api.Test;
  * The registry's image as users make it, {@code mvn package -Dquarkus.container-image.build=true
  * -Dquarkus.container-image.push=true}, without a daemon and without the internet: on a Java base image made here
  * from Debian's own JDK, pushed to a registry this test starts, then run in containerd exactly as the generated
- * DaemonSet describes its pod, and pulled through by a containerd that follows the init container's hosts.toml.
+ * DaemonSet describes its pod, and pulled through with kubelet's CRI PullImage by a containerd whose CRI plugin reads
+ * the hosts.toml the init container wrote.
  */
 class ContainerImageIT {
     private static final String SOCKET = "/run/containerd/containerd.sock";
@@ -190,14 +194,17 @@ class ContainerImageIT {
                     assertEquals(0, spec.path("process").path("capabilities").path(set).size(), "no " + set + " capabilities");
                 }
                 assertEquals(0, spec.path("process").path("user").path("uid").asInt(), "root, for containerd's files");
-                try (LocalContainerd client = LocalContainerd.startFresh(work.resolve("client"))) {
-                    Ctr.ctr(client.socket(), "default", "images", "pull", "--all-platforms", "--hosts-dir",
-                            certs.toString(), "docker.io/library/app:v1");
-                    String pulled = Ctr.ctr(client.socket(), "default", "images", "ls");
-                    assertTrue(pulled.contains("docker.io/library/app:v1") && pulled.contains(app.indexDigest()), pulled);
-                    for (String blob : app.blobs()) {
-                        assertTrue(Ctr.stored(client.socket(), "default", blob), "pulled " + blob);
-                    }
+                // kubelet's own call, on a containerd whose CRI plugin reads the hosts directory the init container wrote
+                try (LocalContainerd kubelets = LocalContainerd.startFresh(work.resolve("client"),
+                        Optional.of(new LocalContainerd.CriPlugin(Optional.of(certs.toString()), false)));
+                        CriImages cri = new CriImages(kubelets.socket())) {
+                    PullImageResponse pulled = cri.pull("docker.io/library/app:v1");
+                    Image image = cri.status("docker.io/library/app:v1");
+                    assertEquals(List.of("docker.io/library/app@" + app.indexDigest()), image.getRepoDigestsList(),
+                            image.toString());
+                    assertEquals(image.getId(), pulled.getImageRef());
+                    assertTrue(app.blobs().contains(image.getId()), "the pulled image's config: " + image);
+                    assertTrue(Ctr.stored(kubelets.socket(), "k8s.io", image.getId()), "pulled " + image.getId());
                 }
                 String served = Files.readString(log);
                 assertTrue(served.contains("/v2/library/app/manifests/v1"), "the mirror served the pull:\n" + served);

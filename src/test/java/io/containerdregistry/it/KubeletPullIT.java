@@ -6,21 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.containerdregistry.containerd.LocalContainerd;
 import io.containerdregistry.containerd.api.cri.Image;
-import io.containerdregistry.containerd.api.cri.ImageServiceGrpc;
-import io.containerdregistry.containerd.api.cri.ImageSpec;
-import io.containerdregistry.containerd.api.cri.ImageStatusRequest;
-import io.containerdregistry.containerd.api.cri.PullImageRequest;
 import io.containerdregistry.containerd.api.cri.PullImageResponse;
+import io.containerdregistry.testing.CriImages;
 import io.containerdregistry.testing.Ctr;
 import io.containerdregistry.testing.Http;
 import io.containerdregistry.testing.OciLayout;
 import io.containerdregistry.testing.PackagedRegistry;
 import io.containerdregistry.testing.Prometheus;
-import io.grpc.ManagedChannel;
-import io.grpc.netty.NettyChannelBuilder;
-import io.netty.channel.epoll.EpollDomainSocketChannel;
-import io.netty.channel.epoll.EpollEventLoopGroup;
-import io.netty.channel.unix.DomainSocketAddress;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -66,8 +58,7 @@ class KubeletPullIT {
     private static OciLayout localLayout;
     private static OciLayout upstreamLayout;
     private static OciLayout peerLayout;
-    private static EpollEventLoopGroup group;
-    private static ManagedChannel cri;
+    private static CriImages cri;
 
     @BeforeAll
     static void startNodeAndUpstream() throws Exception {
@@ -103,17 +94,13 @@ class KubeletPullIT {
 
         kubeletContainerd = open(LocalContainerd.startFresh(WORK.resolve("kubelet-containerd"),
                 Optional.of(new LocalContainerd.CriPlugin(Optional.of(hostsDir.toString()), false))));
-        group = new EpollEventLoopGroup(1);
-        cri = NettyChannelBuilder.forAddress(new DomainSocketAddress(kubeletContainerd.socket().toFile()))
-                .channelType(EpollDomainSocketChannel.class).eventLoopGroup(group)
-                .usePlaintext().overrideAuthority("localhost").build();
+        cri = new CriImages(kubeletContainerd.socket());
     }
 
     @AfterAll
     static void stop() throws Exception {
         if (cri != null) {
-            cri.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            cri.close();
         }
         for (int i = OPEN.size() - 1; i >= 0; i--) {
             OPEN.get(i).close();
@@ -176,15 +163,12 @@ class KubeletPullIT {
 
     /** kubelet's call: PullImage with the image reference only (no auth, no sandbox config). */
     private static PullImageResponse pull(String image) {
-        return ImageServiceGrpc.newBlockingStub(cri).withDeadlineAfter(60, TimeUnit.SECONDS)
-                .pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(image)).build());
+        return cri.pull(image);
     }
 
     /** CRI's ImageStatus names the image by its tag and by the digest of the index that was pulled. */
     private static void assertImagePresent(String reference, OciLayout layout, PullImageResponse pulled) {
-        Image image = ImageServiceGrpc.newBlockingStub(cri).withDeadlineAfter(10, TimeUnit.SECONDS)
-                .imageStatus(ImageStatusRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(reference)).build())
-                .getImage();
+        Image image = cri.status(reference);
         String repository = reference.substring(0, reference.lastIndexOf(':'));
         assertEquals(List.of(reference), image.getRepoTagsList(), image.toString());
         assertEquals(List.of(repository + "@" + layout.indexDigest()), image.getRepoDigestsList(), image.toString());
