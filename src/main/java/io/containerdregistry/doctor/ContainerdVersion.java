@@ -8,6 +8,8 @@ import java.util.regex.Pattern;
 record ContainerdVersion(int major, int minor) implements Comparable<ContainerdVersion> {
     /** The first release that reads registry hosts from {@code hosts.toml} under the CRI plugin's {@code config_path}. */
     static final ContainerdVersion HOSTS_TOML = new ContainerdVersion(1, 5);
+    /** The first release that honours {@code dial_timeout} in {@code hosts.toml} (older ones ignore the key). */
+    static final ContainerdVersion DIAL_TIMEOUT = new ContainerdVersion(2, 1);
     private static final Pattern LEADING = Pattern.compile("^v?(\\d+)\\.(\\d+)");
 
     static Optional<ContainerdVersion> parse(String version) {

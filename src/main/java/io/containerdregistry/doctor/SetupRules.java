@@ -102,7 +102,13 @@ final class SetupRules {
             return Finding.problem(Check.VERSION, "containerd " + version + " predates hosts.toml (config_path needs 1.5)",
                     "upgrade containerd to 1.5 or later");
         }
-        return Finding.ok(Check.VERSION, "containerd " + version + " reads hosts.toml");
+        if (parsed.get().compareTo(ContainerdVersion.DIAL_TIMEOUT) < 0) {
+            // the mirror is used all the same; only the fall-back from a mirror that hangs is slower
+            return Finding.ok(Check.VERSION, "containerd " + version + " reads hosts.toml but ignores its dial_timeout"
+                    + " (2.1 and later honour it): a mirror that accepts connections and then hangs delays pulls by"
+                    + " containerd's own timeouts before it falls back");
+        }
+        return Finding.ok(Check.VERSION, "containerd " + version + " reads hosts.toml, dial_timeout included");
     }
 
     private static Finding contentPlugin(ContainerdView view) {

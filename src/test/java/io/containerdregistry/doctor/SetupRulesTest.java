@@ -149,6 +149,18 @@ class SetupRulesTest {
                 verdict.summary());
     }
 
+    /** Found by the attack run: containerd before 2.1 ignores the dial_timeout the mirror's hosts.toml sets. */
+    @Test
+    void aContainerdThatIgnoresDialTimeoutIsSaidToWhileTheMirrorStillCounts() {
+        Optional<String> config = Optional.of(criConfig("/etc/containerd/certs.d", false));
+        Verdict old = RULES.judge(view("1.6.20~ds1", config, CONTENT, CRI), READABLE);
+        Finding version = finding(old, Check.VERSION);
+        assertEquals(Finding.Status.OK, version.status(), version.describe());
+        assertTrue(version.message().contains("ignores its dial_timeout"), version.message());
+        Finding recent = finding(RULES.judge(view("v2.1.0", config, CONTENT, CRI), READABLE), Check.VERSION);
+        assertTrue(recent.message().contains("dial_timeout included"), recent.message());
+    }
+
     @Test
     void versionsAreReadFromTheirLeadingNumbers() {
         assertEquals(Optional.of(new ContainerdVersion(1, 6)), ContainerdVersion.parse("1.6.20~ds1"));
