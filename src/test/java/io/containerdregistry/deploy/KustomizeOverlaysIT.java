@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.containerdregistry.testing.FileTrees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,7 +75,7 @@ class KustomizeOverlaysIT {
     @ParameterizedTest(name = "{0}")
     @MethodSource("movedDistributions")
     void anOverlayRefusesABaseWhoseShapeChanged(ContainerdPaths paths, @TempDir Path copy) throws IOException {
-        copyTree(TREE, copy);
+        FileTrees.copy(TREE, copy);
         List<JsonNode> resources = KubectlKustomize.documents(Files.readString(BASE.resolve("kubernetes.yml")));
         ArrayNode volumes = daemonSetPod(resources).withArray("volumes");
         volumes.insert(0, volumes.remove(volumes.size() - 1));
@@ -127,16 +128,4 @@ class KustomizeOverlaysIT {
         return out.toString();
     }
 
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path file : files.toList()) {
-                Path target = to.resolve(from.relativize(file).toString());
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(file, target);
-                }
-            }
-        }
-    }
 }

@@ -10,6 +10,7 @@ import io.containerdregistry.containerd.api.cri.Image;
 import io.containerdregistry.containerd.api.cri.PullImageResponse;
 import io.containerdregistry.testing.CriImages;
 import io.containerdregistry.testing.Ctr;
+import io.containerdregistry.testing.FileTrees;
 import io.containerdregistry.testing.OciLayout;
 import io.containerdregistry.testing.PackagedRegistry;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
@@ -253,13 +254,7 @@ class ContainerImageIT {
                 .map(line -> line.split(" ")[1]).filter(point -> point.startsWith(dir + "/"))
                 .sorted(Comparator.reverseOrder()).toList();
         mounted.forEach(point -> Ctr.run("umount", point));
-        if (Files.exists(dir)) {
-            try (Stream<Path> paths = Files.walk(dir)) {
-                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(path);
-                }
-            }
-        }
+        FileTrees.delete(dir);
         return Files.createDirectories(dir);
     }
 }

@@ -1,16 +1,15 @@
 package io.containerdregistry.image;
 
+import io.containerdregistry.testing.FileTrees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * The project's own Maven build, run as a user runs it to make the image: {@code mvn package} with
@@ -34,7 +33,7 @@ final class ProjectImageBuild {
     static ProjectImageBuild run(Path workDir, Map<String, String> properties) throws IOException, InterruptedException {
         Path project = workDir.resolve("project");
         for (String source : SOURCES) {
-            copy(Path.of(source), project.resolve(source));
+            FileTrees.copy(Path.of(source), project.resolve(source));
         }
         List<String> command = new ArrayList<>(List.of(maven(), "-B", "-o", "package", "-Dmaven.test.skip=true",
                 "-Dorg.slf4j.simpleLogger.showDateTime=true", "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss"));
@@ -82,19 +81,6 @@ final class ProjectImageBuild {
         return Path.of("mvnw").toAbsolutePath().toString();
     }
 
-    private static void copy(Path source, Path target) throws IOException {
-        try (Stream<Path> paths = Files.walk(source)) {
-            for (Path path : paths.toList()) {
-                Path to = target.resolve(source.relativize(path).toString());
-                if (Files.isDirectory(path)) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.createDirectories(to.getParent());
-                    Files.copy(path, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-        }
-    }
 
     private static String tail(Path log) throws IOException {
         List<String> lines = Files.readAllLines(log);

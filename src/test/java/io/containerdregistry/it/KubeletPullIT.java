@@ -9,6 +9,7 @@ import io.containerdregistry.containerd.api.cri.Image;
 import io.containerdregistry.containerd.api.cri.PullImageResponse;
 import io.containerdregistry.testing.CriImages;
 import io.containerdregistry.testing.Ctr;
+import io.containerdregistry.testing.FileTrees;
 import io.containerdregistry.testing.Http;
 import io.containerdregistry.testing.OciLayout;
 import io.containerdregistry.testing.PackagedRegistry;
@@ -18,14 +19,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -85,7 +84,7 @@ class KubeletPullIT {
         }
 
         Path hostsDir = WORK.resolve("certs.d");
-        removeTree(hostsDir); // a backup of an earlier run's node file would be taken as the node's file
+        FileTrees.delete(hostsDir); // a backup of an earlier run's node file would be taken as the node's file
         Files.createDirectories(hostsDir.resolve("docker.io"));
         // the node's own file before the DaemonSet came: docker.io is reached at the stand-in upstream
         Files.writeString(hostsDir.resolve("docker.io/hosts.toml"),
@@ -214,15 +213,6 @@ class KubeletPullIT {
                 "PEERS", peers);
     }
 
-    private static void removeTree(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (Stream<Path> paths = Files.walk(dir)) {
-                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(path);
-                }
-            }
-        }
-    }
 
     private static double metric(PackagedRegistry registry, String name, Map<String, String> labels) {
         return Prometheus.sum(Http.get(Http.client(), registry.uri("/q/metrics")).body(), name, labels);
